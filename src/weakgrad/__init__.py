@@ -1,0 +1,33 @@
+"""weakgrad: gradients of expectations of black-box functions, with measure-valued derivatives.
+
+    ∇_ψ E_{x ~ p_ψ}[f(x)]
+
+The public surface is exactly what this module imports.
+"""
+
+from weakgrad import problems, weak
+from weakgrad.api import grad, surrogate
+from weakgrad.estimators import Estimator, Gradient, MeasureValued, MovingAverage, Pathwise, Query, ScoreFunction
+from weakgrad.evaluation import NonFiniteValueError, evaluate, numpy_objective
+from weakgrad.weak import register_weak_derivative, supported_pairs
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "grad",
+    "surrogate",
+    "evaluate",
+    "numpy_objective",
+    "NonFiniteValueError",
+    "Estimator",
+    "Query",
+    "Gradient",
+    "ScoreFunction",
+    "MovingAverage",
+    "Pathwise",
+    "MeasureValued",
+    "register_weak_derivative",
+    "supported_pairs",
+    "problems",
+    "weak",
+]

@@ -1,0 +1,9 @@
+"""Gradient estimators sharing one protocol (``ask`` → :class:`Query`, ``tell`` → :class:`Gradient`)."""
+
+from weakgrad.estimators.base import Estimator, Gradient, Query
+from weakgrad.estimators.baselines import MovingAverage
+from weakgrad.estimators.measure_valued import MeasureValued
+from weakgrad.estimators.pathwise import Pathwise
+from weakgrad.estimators.score_function import ScoreFunction
+
+__all__ = ["Estimator", "Gradient", "Query", "MovingAverage", "MeasureValued", "Pathwise", "ScoreFunction"]

@@ -1,0 +1,140 @@
+"""The estimator protocol: ``ask(dist, num_samples, generator) -> Query``, ``tell(query, values) -> Gradient``.
+
+``weakgrad.grad`` is ask → evaluate → tell. The split lets f run anywhere (another process, a cluster)
+and lets optimisers drive any estimator. A :class:`Query` produces its points lazily in chunks so an
+estimator that needs many points (the measure-valued derivative: 2·d per sample) never holds them all.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch.distributions import Distribution
+
+from weakgrad._random import check_generator
+
+__all__ = ["Query", "Gradient", "Estimator"]
+
+
+@dataclass(frozen=True)
+class Query:
+    """The points an estimator wants f evaluated at, plus what it needs afterwards.
+
+    Attributes:
+        num_points: how many points f must be evaluated at (the evaluations this call spends).
+        point_shape: shape of one point; a chunk of m points has shape ``(m, *point_shape)``.
+        make_points: ``(start, stop) -> (stop − start, *point_shape)``, points in index order.
+        state: estimator-private data read by ``tell``.
+    """
+
+    num_points: int
+    point_shape: torch.Size
+    make_points: Callable[[int, int], torch.Tensor]
+    state: Any = None
+
+    def chunks(self, max_batch: int) -> Iterator[torch.Tensor]:
+        """The points in order, at most ``max_batch`` at a time."""
+        if not isinstance(max_batch, int) or max_batch < 1:
+            raise ValueError(f"max_batch must be a positive int, got {max_batch!r}")
+        for start in range(0, self.num_points, max_batch):
+            yield self.make_points(start, min(start + max_batch, self.num_points))
+
+    @property
+    def points(self) -> torch.Tensor:
+        """All points at once, ``(num_points, *point_shape)``; prefer :meth:`chunks` for large queries."""
+        return self.make_points(0, self.num_points)
+
+
+@dataclass(frozen=True)
+class Gradient(Mapping[str, torch.Tensor]):
+    """A gradient estimate: ``g["loc"]`` is the estimate for parameter ``loc``.
+
+    Attributes:
+        estimates: parameter name -> estimate, shaped like the distribution's parameter.
+        per_sample: parameter name -> ``(num_samples, *param_shape)`` per-sample estimates, whose mean
+            is the estimate (for variance diagnostics).
+        evaluations: number of points f was evaluated at.
+        value: mean of the values f returned (an estimate of E[f] for the score function and the
+            pathwise gradient; only a tracking figure for the measure-valued derivative).
+    """
+
+    estimates: dict[str, torch.Tensor]
+    per_sample: dict[str, torch.Tensor] = field(repr=False)
+    evaluations: int
+    value: torch.Tensor
+
+    def __getitem__(self, name: str) -> torch.Tensor:
+        try:
+            return self.estimates[name]
+        except KeyError:
+            raise KeyError(f"no estimate for parameter {name!r}; estimated: {sorted(self.estimates)}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.estimates)
+
+    def __len__(self) -> int:
+        return len(self.estimates)
+
+    @classmethod
+    def from_per_sample(cls, per_sample: Mapping[str, torch.Tensor], evaluations: int,
+                        values: torch.Tensor) -> Gradient:
+        per_sample = {k: v.detach() for k, v in per_sample.items()}
+        return cls({k: v.mean(0) for k, v in per_sample.items()}, per_sample, evaluations, values.detach().mean())
+
+
+class Estimator(abc.ABC):
+    """Base class: validates the public boundary once and leaves three small hooks to subclasses."""
+
+    #: a short name used in tables and on the command line
+    name: str = "estimator"
+
+    def ask(self, dist: Distribution, num_samples: int, generator: torch.Generator) -> Query:
+        """The points to evaluate for ``num_samples`` samples of ``dist``, drawn from ``generator``."""
+        if not isinstance(dist, Distribution):
+            raise TypeError(f"dist must be a torch.distributions.Distribution, got {type(dist).__name__}")
+        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
+            raise ValueError(f"num_samples must be a positive int, got {num_samples!r}")
+        return self._ask(dist, num_samples, check_generator(generator))
+
+    def tell(self, query: Query, values: torch.Tensor) -> Gradient:
+        """The gradient estimate from f's ``values`` at ``query``'s points, shape ``(query.num_points,)``."""
+        values = torch.as_tensor(values)
+        if values.shape != (query.num_points,):
+            raise ValueError(
+                f"values must have shape ({query.num_points},), one per point of the query; got {tuple(values.shape)}"
+            )
+        return self._tell(query, values)
+
+    @abc.abstractmethod
+    def evaluations(self, dist: Distribution, num_samples: int) -> int:
+        """How many evaluations of f ``num_samples`` samples cost (for equal-budget comparisons)."""
+
+    def samples_for_budget(self, dist: Distribution, budget: int) -> int:
+        """The largest valid ``num_samples`` whose cost fits in ``budget`` evaluations (0 if none fits)."""
+        per_sample = self.evaluations(dist, 1)
+        n = budget // per_sample
+        while n > 0 and (self.evaluations(dist, n) > budget or not self.valid_num_samples(n)):
+            n -= 1
+        return n
+
+    def valid_num_samples(self, num_samples: int) -> bool:
+        """Whether ``num_samples`` is acceptable (e.g. even for antithetic pairs)."""
+        return num_samples >= 1
+
+    @abc.abstractmethod
+    def _ask(self, dist: Distribution, num_samples: int, generator: torch.Generator) -> Query: ...
+
+    @abc.abstractmethod
+    def _tell(self, query: Query, values: torch.Tensor) -> Gradient: ...
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def materialised_query(points: torch.Tensor, state: Any) -> Query:
+    """A query over points already held in memory, ``(n, *point_shape)``."""
+    return Query(points.shape[0], points.shape[1:], lambda start, stop: points[start:stop], state)
