@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import torch
 
-__all__ = ["check_generator", "forked_rng", "uniform", "standard_gamma"]
+__all__ = ["check_generator", "forked_rng", "standard_gamma", "uniform"]
 
 _TINY = torch.finfo(torch.float64).tiny
 

@@ -38,7 +38,7 @@ from torch.distributions import (
 
 from weakgrad._random import forked_rng
 
-__all__ = ["unwrap", "parameters", "rebuild", "sample", "point_shape", "CANONICAL_PARAMETERS"]
+__all__ = ["CANONICAL_PARAMETERS", "parameters", "point_shape", "rebuild", "sample", "unwrap"]
 
 #: family -> (differentiable parameters, fixed constructor arguments)
 CANONICAL_PARAMETERS: Mapping[type[Distribution], tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -14,7 +14,7 @@ import torch
 
 from weakgrad.estimators.base import Query
 
-__all__ = ["Objective", "evaluate", "numpy_objective", "NonFiniteValueError"]
+__all__ = ["NonFiniteValueError", "Objective", "evaluate", "numpy_objective"]
 
 Objective = Callable[[torch.Tensor], torch.Tensor]
 

@@ -6,4 +6,4 @@ from weakgrad.estimators.measure_valued import MeasureValued
 from weakgrad.estimators.pathwise import Pathwise
 from weakgrad.estimators.score_function import ScoreFunction
 
-__all__ = ["Estimator", "Gradient", "Query", "MovingAverage", "MeasureValued", "Pathwise", "ScoreFunction"]
+__all__ = ["Estimator", "Gradient", "MeasureValued", "MovingAverage", "Pathwise", "Query", "ScoreFunction"]

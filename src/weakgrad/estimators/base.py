@@ -17,7 +17,7 @@ from torch.distributions import Distribution
 
 from weakgrad._random import check_generator
 
-__all__ = ["Query", "Gradient", "Estimator"]
+__all__ = ["Estimator", "Gradient", "Query"]
 
 
 @dataclass(frozen=True)

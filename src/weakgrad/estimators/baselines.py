@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import torch
 
-__all__ = ["MovingAverage", "BASELINES", "leave_group_out_sum"]
+__all__ = ["BASELINES", "MovingAverage", "leave_group_out_sum"]
 
 BASELINES = (None, "mean", "leave_one_out", "optimal")
 

@@ -11,13 +11,20 @@ stay unbiased (see :mod:`weakgrad.estimators.baselines`).
 from __future__ import annotations
 
 import torch
-from torch.distributions import Distribution, Normal, constraints
+from torch.distributions import Distribution, Normal
 
 from weakgrad.distributions import expanded_leaves, parameters, sample, unwrap
 from weakgrad.estimators.base import Estimator, Gradient, Query, materialised_query
 from weakgrad.estimators.baselines import BASELINES, MovingAverage, baseline_values
 
 __all__ = ["ScoreFunction"]
+
+
+def _support_depends_on_parameters(dist: Distribution) -> bool:
+    """Whether a bound of the support is one of the differentiable parameters (Uniform, Pareto ...)."""
+    support = dist.support
+    bounds = [getattr(support, name, None) for name in ("lower_bound", "upper_bound")]
+    return any(b is p for b in bounds if isinstance(b, torch.Tensor) for p in parameters(dist).values())
 
 
 class ScoreFunction(Estimator):
@@ -37,7 +44,7 @@ class ScoreFunction(Estimator):
         (torch.Size([3]), 64)
     """
 
-    def __init__(self, baseline: None | str | MovingAverage = None, antithetic: bool = False) -> None:
+    def __init__(self, baseline: str | MovingAverage | None = None, antithetic: bool = False) -> None:
         if not (isinstance(baseline, MovingAverage) or baseline in BASELINES):
             raise ValueError(
                 f"unknown baseline {baseline!r}; valid: None, 'mean', 'leave_one_out', 'optimal', MovingAverage(decay)"
@@ -62,7 +69,7 @@ class ScoreFunction(Estimator):
 
     def _ask(self, dist: Distribution, num_samples: int, generator: torch.Generator) -> Query:
         base = unwrap(dist)
-        if constraints.is_dependent(base.support):
+        if _support_depends_on_parameters(base):
             raise ValueError(
                 f"the score function is biased for {type(base).__name__}: its support depends on its parameters "
                 "(the boundary term is missing). Use weakgrad.MeasureValued() instead."

@@ -18,8 +18,20 @@ from weakgrad.problems.functions import (
     styblinski_tang,
 )
 
-__all__ = ["Problem", "get", "names", "rosenbrock", "sphere", "ellipsoid", "rastrigin", "styblinski_tang",
-           "ackley", "quadratic", "gaussian_bump", "cosine"]
+__all__ = [
+    "Problem",
+    "ackley",
+    "cosine",
+    "ellipsoid",
+    "gaussian_bump",
+    "get",
+    "names",
+    "quadratic",
+    "rastrigin",
+    "rosenbrock",
+    "sphere",
+    "styblinski_tang",
+]
 
 _BY_NAME = {p.name: p for p in (rosenbrock, sphere, ellipsoid, rastrigin, styblinski_tang, ackley)}
 _BY_NAME.update({"quadratic": quadratic(2.0), "gaussian_bump": gaussian_bump(1.0), "cosine": cosine(3.0)})

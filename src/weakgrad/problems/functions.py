@@ -16,8 +16,17 @@ import torch
 
 from weakgrad.problems.base import Problem
 
-__all__ = ["rosenbrock", "sphere", "ellipsoid", "rastrigin", "styblinski_tang", "ackley",
-           "quadratic", "gaussian_bump", "cosine"]
+__all__ = [
+    "ackley",
+    "cosine",
+    "ellipsoid",
+    "gaussian_bump",
+    "quadratic",
+    "rastrigin",
+    "rosenbrock",
+    "sphere",
+    "styblinski_tang",
+]
 
 
 def _m2(mu: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:

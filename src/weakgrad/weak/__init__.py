@@ -11,9 +11,9 @@ from weakgrad.weak.samplers import double_sided_maxwell, rayleigh
 
 __all__ = [
     "WeakTriple",
-    "register_weak_derivative",
-    "weak_derivative",
-    "supported_pairs",
-    "rayleigh",
     "double_sided_maxwell",
+    "rayleigh",
+    "register_weak_derivative",
+    "supported_pairs",
+    "weak_derivative",
 ]

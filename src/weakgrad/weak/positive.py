@@ -51,5 +51,8 @@ def _weibull_scale(dist: Weibull, n: int, generator: torch.Generator, coupled: b
     scale, k = dist.scale.detach(), dist.concentration.detach()
     shape = (n, *scale.shape)
     g = _gamma2(shape, generator, scale.dtype)
-    exponential = uniform(shape, generator, scale.dtype) * g if coupled else standard_exponential(shape, generator, scale.dtype)
+    if coupled:
+        exponential = uniform(shape, generator, scale.dtype) * g
+    else:
+        exponential = standard_exponential(shape, generator, scale.dtype)
     return WeakTriple(k / scale, scale * g.pow(1.0 / k), scale * exponential.pow(1.0 / k))

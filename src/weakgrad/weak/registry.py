@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import torch
 from torch.distributions import Distribution
 
-__all__ = ["WeakTriple", "register_weak_derivative", "weak_derivative", "supported_pairs"]
+__all__ = ["WeakTriple", "register_weak_derivative", "supported_pairs", "weak_derivative"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def supported_pairs() -> list[tuple[str, str]]:
     return sorted((cls.__name__, param) for cls, param in _REGISTRY)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _lookup(dist_class: type[Distribution], param: str) -> WeakSampler | None:
     for cls in dist_class.__mro__:
         if (cls, param) in _REGISTRY:

@@ -14,7 +14,7 @@ import torch
 
 from weakgrad._random import uniform
 
-__all__ = ["rayleigh", "double_sided_maxwell", "random_sign", "standard_exponential"]
+__all__ = ["double_sided_maxwell", "random_sign", "rayleigh", "standard_exponential"]
 
 Shape = torch.Size | tuple[int, ...]
 
