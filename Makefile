@@ -20,7 +20,10 @@ test: lint
 	$(VENV)/bin/pytest
 
 demo: $(STAMP)
-	$(VENV)/bin/weakgrad demo --out results/demo
+	$(VENV)/bin/weakgrad compare --problem rosenbrock --dim 2 --loc=-1,1 --scale 0.1 \
+		--estimators sf,sf-rloo,antithetic,mvd,pathwise --budgets 8,16,32,64,128 --repeats 200 --out results/demo
+	$(VENV)/bin/weakgrad figure rosenbrock --out results/demo
+	@echo "demo results are in $(CURDIR)/results/demo: results.csv, config.json and the PNG figures"
 
 results: $(STAMP)
 	$(PY) benchmarks/results.py

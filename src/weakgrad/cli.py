@@ -1,0 +1,195 @@
+"""The ``weakgrad`` command line: equal-budget comparisons and figures (a thin shell over ``weakgrad.lab``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import torch
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from weakgrad import lab, plots, problems
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="weakgrad: which gradient estimator is best for a budget of evaluations of f.")
+console = Console()
+
+
+class UsageError(ValueError):
+    """Bad command-line input: reported in one line, exit status 2."""
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(2)
+
+
+def _floats(text: str, dim: int, what: str) -> torch.Tensor:
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise UsageError(f"--{what} must be comma-separated numbers, got {text!r}") from None
+    if len(values) == 1:
+        values = values * dim
+    if len(values) != dim:
+        raise UsageError(f"--{what} has {len(values)} values; give 1 (broadcast) or --dim={dim}")
+    return torch.tensor(values, dtype=torch.float64)
+
+
+def _ints(text: str, what: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise UsageError(f"--{what} must be comma-separated integers, got {text!r}") from None
+    if not values or min(values) < 1:
+        raise UsageError(f"--{what} must be positive integers, got {text!r}")
+    return values
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=True)
+
+
+def _save(fig, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=130)
+    return path
+
+
+@app.command()
+def compare(
+    problem: Annotated[str, typer.Option(help=f"one of: {', '.join(problems.names())}")] = "rosenbrock",
+    dim: Annotated[int, typer.Option(min=1, help="dimension d")] = 2,
+    loc: Annotated[str, typer.Option(help="comma-separated loc (or one value for every coordinate)")] = "-1,1",
+    scale: Annotated[str, typer.Option(help="comma-separated scale (or one value)")] = "0.1",
+    estimators: Annotated[str, typer.Option(help="comma-separated names, e.g. sf,sf-rloo,antithetic,mvd")]
+    = "sf,sf-rloo,sf-optimal,antithetic,mvd,pathwise",
+    budgets: Annotated[str, typer.Option(help="evaluations per estimate")] = "8,16,32,64,128,256",
+    repeats: Annotated[int, typer.Option(min=2, help="independent estimates per (estimator, budget)")] = 200,
+    params: Annotated[str, typer.Option(help="gradient blocks compared: loc, scale or loc,scale")] = "loc",
+    seed: Annotated[int, typer.Option(help="seed of the one torch.Generator used")] = 0,
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("results/compare"),
+) -> None:
+    """Equal-budget comparison: bias, variance, MSE, relative MSE and cosine per estimator and budget."""
+    try:
+        chosen = problems.get(problem)
+        loc_t, scale_t = _floats(loc, dim, "loc"), _floats(scale, dim, "scale")
+        if not bool((scale_t > 0).all()):
+            raise UsageError("--scale must be > 0")
+        blocks = [p.strip() for p in params.split(",") if p.strip()]
+        if not blocks or any(p not in ("loc", "scale") for p in blocks):
+            raise UsageError(f"--params must be loc, scale or loc,scale; got {params!r}")
+        named = {name.strip(): lab.make_estimator(name.strip(), blocks) for name in estimators.split(",") if name}
+        budget_list = _ints(budgets, "budgets")
+        generator = torch.Generator().manual_seed(seed)
+        truth = lab.true_gradient(chosen, loc_t, scale_t, blocks, generator)
+        with _progress() as progress:
+            task = progress.add_task(f"{problem} d={dim}", total=len(named) * len(budget_list))
+            records = lab.compare(chosen, loc_t, scale_t, named, budget_list, repeats, generator, blocks, truth,
+                                  on_step=lambda: progress.advance(task))
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    table = Table(title=f"{problem}, d={dim}, ∇ w.r.t. {'+'.join(blocks)}; ‖g‖ = {float(truth.gradient.norm()):.4g}"
+                  f" ({'exact' if truth.exact else 'reference run'}); {repeats} repeats")
+    for column in ("estimator", "evaluations", "samples", "rel. MSE", "±se", "bias", "cosine"):
+        table.add_column(column, justify="right")
+    for r in records:
+        table.add_row(r["estimator"], str(r["evaluations"]), str(r["num_samples"]), f"{r['rel_mse']:.4g}",
+                      f"{r['rel_mse_se']:.2g}", f"{r['bias']:.3g}", f"{r['cosine']:.3f}")
+    console.print(table)
+    console.print("exact gradient: " + ", ".join(f"{v:.4g}" for v in truth.gradient.tolist()))
+    config = {"command": "compare", "problem": problem, "dim": dim, "loc": loc_t.tolist(), "scale": scale_t.tolist(),
+              "estimators": list(named), "budgets": budget_list, "repeats": repeats, "params": blocks, "seed": seed}
+    written = [lab.write_csv(records, out / "results.csv"), lab.write_config(config, out / "config.json"),
+               _save(plots.rel_mse_vs_budget(records, f"{problem}, d={dim}"), out / "rel_mse_vs_budget.png")]
+    largest = max(budget_list)
+    at_largest = [r for r in records if r["budget"] == largest]
+    written.append(_save(plots.coordinate_variance(at_largest, f"per-coordinate variance, budget {largest}"),
+                         out / "coordinate_variance.png"))
+    console.print("wrote " + ", ".join(str(p) for p in written))
+
+
+@app.command()
+def figure(
+    name: Annotated[str, typer.Argument(help="rosenbrock (the founding figure) or dimension")],
+    estimators: Annotated[str, typer.Option(help="two or more estimator names")] = "sf-rloo,mvd",
+    budget: Annotated[int, typer.Option(min=1, help="evaluations per gradient step (rosenbrock) or per dimension")]
+    = 16,
+    steps: Annotated[int, typer.Option(min=1, help="descent steps")] = 1000,
+    lr: Annotated[float, typer.Option(help="step size")] = 4e-3,
+    scale: Annotated[float, typer.Option(help="search scale σ")] = 0.1,
+    repeats: Annotated[int, typer.Option(min=2, help="repetitions (dimension figure)")] = 100,
+    seed: Annotated[int, typer.Option(help="seed")] = 0,
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("results/figures"),
+) -> None:
+    """Draw the founding Rosenbrock figure, or relative MSE against dimension."""
+    try:
+        names = [n.strip() for n in estimators.split(",") if n.strip()]
+        named = {n: lab.make_estimator(n, ["loc"]) for n in names}
+        generator = torch.Generator().manual_seed(seed)
+        if name == "rosenbrock":
+            path = _founding(named, budget, steps, lr, scale, generator, out)
+        elif name == "dimension":
+            path = _dimension(named, budget, scale, repeats, generator, out)
+        else:
+            raise UsageError(f"unknown figure {name!r}; valid: rosenbrock, dimension")
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    console.print(f"wrote {path}")
+
+
+def _founding(named, budget, steps, lr, scale, generator, out: Path) -> Path:
+    rosenbrock = problems.rosenbrock
+    start = torch.tensor([-1.0, 1.0], dtype=torch.float64)
+    sigma = torch.full((2,), scale, dtype=torch.float64)
+    paths = {}
+    with _progress() as progress:
+        task = progress.add_task("descent", total=len(named))
+        for label, est in named.items():
+            path = lab.descend(rosenbrock, start, sigma, est, budget, steps, lr, generator, max_step=0.05)
+            final = float(rosenbrock.smoothed(path[-1], sigma))
+            paths[f"{label}: {budget} evals/step, final E[f] = {final:.3g}"] = path
+            progress.advance(task)
+    point = start
+    truth = rosenbrock.smoothed_gradient(point, sigma)["loc"]
+    vectors = {}
+    for label, est in named.items():
+        dist = torch.distributions.Normal(point, sigma)
+        n = est.samples_for_budget(dist, budget)
+        from weakgrad.api import grad
+
+        vectors[label] = grad(rosenbrock, dist, est, num_samples=n, generator=generator).per_sample["loc"]
+    fig = plots.founding_figure(rosenbrock, paths, point, vectors, truth,
+                                f"gradient descent on the loc of N(loc, {scale}²I), Rosenbrock, equal budgets")
+    return _save(fig, out / "rosenbrock_descent.png")
+
+
+def _dimension(named, budget_per_dim, scale, repeats, generator, out: Path) -> Path:
+    dims = [2, 5, 10, 20, 50, 100, 200, 500, 1000]
+    records = []
+    with _progress() as progress:
+        task = progress.add_task("dimensions", total=len(dims))
+        for d in dims:
+            loc = torch.zeros(d, dtype=torch.float64)
+            loc[::2] = -1.0
+            loc[1::2] = 1.0
+            sigma = torch.full((d,), scale, dtype=torch.float64)
+            records += lab.compare(problems.rosenbrock, loc, sigma, named, [budget_per_dim * d], repeats, generator)
+            progress.advance(task)
+    lab.write_csv(records, out / "rel_mse_vs_dimension.csv")
+    title = f"Rosenbrock, loc = (−1, 1, −1, …), σ = {scale}, budget {budget_per_dim}·d evaluations"
+    return _save(plots.rel_mse_vs_dimension(records, title), out / "rel_mse_vs_dimension.png")
+
+
+def main() -> None:
+    """Entry point: run the app; ``UsageError`` and bad options exit with status 2."""
+    sys.exit(app())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,131 @@
+"""Figures: each function takes results and returns a matplotlib Figure (extra ``[plot]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import torch
+
+__all__ = ["coordinate_variance", "founding_figure", "rel_mse_vs_budget", "rel_mse_vs_dimension"]
+
+
+def _pyplot():
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError("plots need matplotlib: pip install 'weakgrad[plot]'") from error
+    return plt
+
+
+def _groups(records: Sequence[Mapping], key: str) -> dict[str, list[Mapping]]:
+    groups: dict[str, list[Mapping]] = {}
+    for r in records:
+        groups.setdefault(str(r["estimator"]), []).append(r)
+    return {k: sorted(v, key=lambda r: float(r[key])) for k, v in groups.items()}
+
+
+def _error_band_plot(records: Sequence[Mapping], x_key: str, xlabel: str, title: str):
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.4), constrained_layout=True)
+    for label, rows in _groups(records, x_key).items():
+        x = [float(r[x_key]) for r in rows]
+        y = [float(r["rel_mse"]) for r in rows]
+        se = [float(r["rel_mse_se"]) for r in rows]
+        (line,) = ax.plot(x, y, marker="o", ms=3, label=label)
+        ax.fill_between(x, [max(a - 2 * s, a * 1e-3) for a, s in zip(y, se, strict=True)],
+                        [a + 2 * s for a, s in zip(y, se, strict=True)], color=line.get_color(), alpha=0.2, lw=0)
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("relative MSE  E‖ĝ − g‖² / ‖g‖²")
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def rel_mse_vs_budget(records: Sequence[Mapping], title: str = ""):
+    """Relative MSE against evaluations per estimate (log–log), bands ±2 standard errors over repetitions."""
+    return _error_band_plot(records, "evaluations", "evaluations of f per estimate", title)
+
+
+def rel_mse_vs_dimension(records: Sequence[Mapping], title: str = ""):
+    """Relative MSE against dimension d at a fixed budget per dimension, bands ±2 standard errors."""
+    return _error_band_plot(records, "dim", "dimension d", title)
+
+
+def coordinate_variance(records: Sequence[Mapping], title: str = ""):
+    """Per-coordinate variance of each estimator's estimate (one record per estimator), as grouped bars."""
+    import json
+
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.0), constrained_layout=True)
+    width = 0.8 / max(1, len(records))
+    for k, r in enumerate(records):
+        var = r["coordinate_variance"]
+        var = json.loads(var) if isinstance(var, str) else var
+        positions = [i + k * width for i in range(len(var))]
+        ax.bar(positions, var, width=width, label=f"{r['estimator']} (n={r['num_samples']})")
+    ax.set_yscale("log")
+    ax.set_xlabel("coordinate of the gradient (loc first, then scale)")
+    ax.set_ylabel("variance of the estimate")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def founding_figure(problem, paths: Mapping[str, torch.Tensor], inset_point: torch.Tensor,
+                    inset_vectors: Mapping[str, torch.Tensor], true_gradient: torch.Tensor, title: str = ""):
+    """Contours of a 2-D problem, descent paths per estimator, and insets of per-sample gradient vectors.
+
+    Args:
+        problem: a 2-D problem (its f is drawn as log-contours).
+        paths: label -> ``(T + 1, 2)`` path of the loc.
+        inset_point: the iterate at which the insets are drawn, ``(2,)``.
+        inset_vectors: label -> ``(n, 2)`` per-sample gradient estimates at ``inset_point``.
+        true_gradient: the exact gradient at ``inset_point``, ``(2,)``, drawn in green.
+    """
+    plt = _pyplot()
+    everything = torch.cat([*paths.values()] + ([problem.minimum(2).reshape(1, 2)] if problem.minimum else []))
+    lo, hi = everything.min(0).values, everything.max(0).values
+    pad = 0.25 * (hi - lo).clamp_min(0.5)
+    xs = torch.linspace(float(lo[0] - pad[0]), float(hi[0] + pad[0]), 300)
+    ys = torch.linspace(float(lo[1] - pad[1]), float(hi[1] + pad[1]), 300)
+    gx, gy = torch.meshgrid(xs, ys, indexing="xy")
+    z = problem(torch.stack([gx.reshape(-1), gy.reshape(-1)], 1)).reshape(gx.shape)
+    fig = plt.figure(figsize=(11, 5.2), constrained_layout=True)
+    grid = fig.add_gridspec(2, 2, width_ratios=[1.6, 1])
+    ax = fig.add_subplot(grid[:, 0])
+    ax.contourf(gx, gy, torch.log1p(z), levels=30, cmap="Greys")
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for colour, (label, path) in zip(colours, paths.items(), strict=False):
+        ax.plot(path[:, 0], path[:, 1], "-", color=colour, lw=1.2, label=label)
+        ax.plot(path[-1, 0], path[-1, 1], "o", color=colour, ms=5)
+    start = next(iter(paths.values()))[0]
+    ax.plot(start[0], start[1], "k*", ms=10, label="start")
+    ax.plot(inset_point[0], inset_point[1], "s", mfc="none", mec="green", ms=9, label="inset iterate")
+    if problem.minimum is not None:
+        optimum = problem.minimum(2)
+        ax.plot(optimum[0], optimum[1], "P", color="green", ms=9, label="minimum of f")
+    ax.set_xlabel("loc₁")
+    ax.set_ylabel("loc₂")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="lower left")
+    norm = float(true_gradient.norm())
+    for row, (colour, (label, vectors)) in enumerate(zip(colours, inset_vectors.items(), strict=False)):
+        inset = fig.add_subplot(grid[row, 1])
+        v = vectors / norm
+        inset.quiver([0] * len(v), [0] * len(v), v[:, 0], v[:, 1], angles="xy", scale_units="xy", scale=1,
+                     color=colour, alpha=0.6, width=0.006)
+        g = true_gradient / norm
+        inset.quiver([0], [0], [g[0]], [g[1]], angles="xy", scale_units="xy", scale=1, color="green", width=0.012)
+        inset.set_xlim(-3, 3)
+        inset.set_ylim(-3, 3)
+        inset.set_aspect("equal")
+        inset.axhline(0, color="0.8", lw=0.5)
+        inset.axvline(0, color="0.8", lw=0.5)
+        inset.set_title(f"{label}: {len(v)} per-sample estimates (÷‖g‖); true g in green", fontsize=9)
+    return fig
