@@ -55,3 +55,15 @@ def test_chunks_never_exceed_max_batch_and_count_matches_evaluations():
     dist = Normal(torch.zeros(50), torch.ones(50))
     g = wg.grad(counting, dist, wg.MeasureValued(), num_samples=2, generator=generator(0), max_batch=33)
     assert max(seen) <= 33 and sum(seen) == g.evaluations == 2 * 2 * 50 * 2
+
+
+def test_reused_buffer_gives_the_same_points_and_result():
+    dist = Normal(torch.linspace(-1, 1, 9), torch.full((9,), 0.5))
+    est = wg.MeasureValued()
+    query = est.ask(dist, 3, generator(0))
+    fresh = torch.cat([c.clone() for c in query.chunks(7)])
+    reused = torch.cat([c.clone() for c in query.chunks(7, reuse_buffer=True)])
+    assert torch.equal(fresh, reused) and torch.equal(fresh, query.points)
+    a = wg.grad(f, dist, est, num_samples=3, generator=generator(0), max_batch=7)
+    b = wg.grad(f, dist, est, num_samples=3, generator=generator(0), max_batch=7, reuse_buffer=True)
+    assert torch.equal(a["scale"], b["scale"])

@@ -35,9 +35,13 @@ def forked_rng(generator: torch.Generator) -> Iterator[None]:
     The global RNG state is restored on exit; one 63-bit integer is drawn from ``generator``.
     """
     seed = int(torch.randint(0, 2**62, (), generator=generator))
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    cpu = torch.default_generator
+    state = cpu.get_state()
+    try:
+        cpu.manual_seed(seed)  # the CPU generator only: torch.manual_seed would also reseed CUDA and not restore it
         yield
+    finally:
+        cpu.set_state(state)
 
 
 def uniform(shape: torch.Size | tuple[int, ...], generator: torch.Generator,

@@ -13,7 +13,8 @@ __all__ = ["grad", "surrogate"]
 
 
 def grad(f: Objective, dist: Distribution, estimator: Estimator, *, num_samples: int,
-         generator: torch.Generator, max_batch: int = 4096, check_finite: bool = True) -> Gradient:
+         generator: torch.Generator, max_batch: int | None = None, check_finite: bool = True,
+         reuse_buffer: bool = False) -> Gradient:
     """Estimate ∇_ψ E_{x ~ dist}[f(x)] with respect to the distribution's parameters.
 
     Args:
@@ -22,8 +23,9 @@ def grad(f: Objective, dist: Distribution, estimator: Estimator, *, num_samples:
         estimator: e.g. ``MeasureValued()``, ``ScoreFunction(baseline="leave_one_out")``, ``Pathwise()``.
         num_samples: samples of the estimator (its cost in evaluations is ``estimator.evaluations``).
         generator: the only source of randomness.
-        max_batch: at most this many points are built and passed to f at once.
+        max_batch: at most this many points are built and passed to f at once (``None``: about 8 MiB).
         check_finite: raise if f returns NaN or inf.
+        reuse_buffer: build every chunk in one reused buffer (faster at large d; f must not keep its input).
 
     Returns:
         A :class:`Gradient`: ``g[name]`` shaped like the parameter, ``g.per_sample``, ``g.evaluations``.
@@ -31,18 +33,20 @@ def grad(f: Objective, dist: Distribution, estimator: Estimator, *, num_samples:
     if not isinstance(estimator, Estimator):
         raise TypeError(f"estimator must be a weakgrad Estimator (e.g. MeasureValued()), got {estimator!r}")
     query = estimator.ask(dist, num_samples, generator)
-    return estimator.tell(query, evaluate(f, query, max_batch=max_batch, check_finite=check_finite))
+    values = evaluate(f, query, max_batch=max_batch, check_finite=check_finite, reuse_buffer=reuse_buffer)
+    return estimator.tell(query, values)
 
 
 def surrogate(f: Objective, dist: Distribution, estimator: Estimator, *, num_samples: int,
-              generator: torch.Generator, max_batch: int = 4096, check_finite: bool = True) -> torch.Tensor:
+              generator: torch.Generator, max_batch: int | None = None, check_finite: bool = True,
+              reuse_buffer: bool = False) -> torch.Tensor:
     """A scalar whose ``backward()`` puts the estimated gradient into the distribution's parameters.
 
     ``L = v + Σ_θ ⟨ĝ_θ, θ − stop_grad(θ)⟩`` where v is ``Gradient.value``: ∂L/∂θ = ĝ_θ exactly, and autograd
     chains it into whatever produced θ (a network, a log-scale, logits). Arguments as :func:`grad`.
     """
     g = grad(f, dist, estimator, num_samples=num_samples, generator=generator, max_batch=max_batch,
-             check_finite=check_finite)
+             check_finite=check_finite, reuse_buffer=reuse_buffer)
     loss = g.value.clone()
     for name, theta in parameters(dist).items():
         if name in g.estimates:

@@ -33,12 +33,17 @@ def numpy_objective(f: Callable[[np.ndarray], np.ndarray]) -> Objective:
     return wrapped
 
 
-def evaluate(f: Objective, query: Query, max_batch: int = 4096, check_finite: bool = True) -> torch.Tensor:
-    """Values of f at every point of ``query``, ``(query.num_points,)``, evaluated in chunks."""
+def evaluate(f: Objective, query: Query, max_batch: int | None = None, check_finite: bool = True,
+             reuse_buffer: bool = False) -> torch.Tensor:
+    """Values of f at every point of ``query``, ``(query.num_points,)``, evaluated in chunks.
+
+    ``max_batch=None`` sizes chunks to about 8 MiB; ``reuse_buffer=True`` writes every chunk into one
+    buffer, which is faster at large d but only safe if f keeps no reference to its input.
+    """
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}")
     values = []
-    for chunk in query.chunks(max_batch):
+    for chunk in query.chunks(max_batch, reuse_buffer):
         out = f(chunk)
         if not isinstance(out, torch.Tensor):
             out = torch.as_tensor(np.asarray(out))

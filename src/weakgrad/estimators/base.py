@@ -8,6 +8,7 @@ estimator that needs many points (the measure-valued derivative: 2·d per sample
 from __future__ import annotations
 
 import abc
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,19 +30,42 @@ class Query:
         point_shape: shape of one point; a chunk of m points has shape ``(m, *point_shape)``.
         make_points: ``(start, stop) -> (stop − start, *point_shape)``, points in index order.
         state: estimator-private data read by ``tell``.
+        fill_points: optional ``(start, stop, out) -> points`` writing into a buffer ``out`` that is
+            reused across chunks (see :meth:`chunks`).
     """
 
     num_points: int
     point_shape: torch.Size
     make_points: Callable[[int, int], torch.Tensor]
     state: Any = None
+    fill_points: Callable[[int, int, torch.Tensor], torch.Tensor] | None = None
 
-    def chunks(self, max_batch: int) -> Iterator[torch.Tensor]:
-        """The points in order, at most ``max_batch`` at a time."""
-        if not isinstance(max_batch, int) or max_batch < 1:
-            raise ValueError(f"max_batch must be a positive int, got {max_batch!r}")
+    def chunks(self, max_batch: int | None = None, reuse_buffer: bool = False) -> Iterator[torch.Tensor]:
+        """The points in order, at most ``max_batch`` at a time.
+
+        Args:
+            max_batch: points per chunk; ``None`` picks enough points for about 8 MiB (cache- and
+                allocator-friendly: chunks above glibc's 32 MiB mmap threshold are page-faulted afresh
+                on every allocation, which costs more than f itself for cheap f).
+            reuse_buffer: write every chunk into one buffer (faster for large d). Only safe when the
+                consumer does not keep a chunk after the next one is requested.
+        """
+        if max_batch is None:
+            max_batch = auto_batch(self.point_shape)
+        if isinstance(max_batch, bool) or not isinstance(max_batch, int) or max_batch < 1:
+            raise ValueError(f"max_batch must be a positive int or None, got {max_batch!r}")
+        buffer = None
         for start in range(0, self.num_points, max_batch):
-            yield self.make_points(start, min(start + max_batch, self.num_points))
+            stop = min(start + max_batch, self.num_points)
+            if reuse_buffer and self.fill_points is not None:
+                if buffer is None:
+                    first = self.make_points(start, stop)
+                    buffer = torch.empty((max_batch, *self.point_shape), dtype=first.dtype)
+                    yield first
+                    continue
+                yield self.fill_points(start, stop, buffer)
+            else:
+                yield self.make_points(start, stop)
 
     @property
     def points(self) -> torch.Tensor:
@@ -133,6 +157,12 @@ class Estimator(abc.ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+
+def auto_batch(point_shape: torch.Size, target_bytes: int = 8 * 2**20, itemsize: int = 4) -> int:
+    """Points per chunk for about ``target_bytes`` of points (between 1 and 65,536)."""
+    per_point = max(1, math.prod(point_shape)) * itemsize
+    return max(1, min(65_536, target_bytes // per_point))
 
 
 def materialised_query(points: torch.Tensor, state: Any) -> Query:

@@ -124,7 +124,8 @@ class MeasureValued(Estimator):
             blocks.append(_Block(name, constant, pair[rows, coords], parameters(base)[name].shape))
         state = _State(x, coords, tuple(blocks), point_shape(dist))
         total = sum(b.size for b in blocks)
-        return Query(total, state.shape, lambda start, stop: _points(state, start, stop), state)
+        return Query(total, state.shape, lambda start, stop: _points(state, start, stop), state,
+                     fill_points=lambda start, stop, out: _points(state, start, stop, out))
 
     def _tell(self, query: Query, values: torch.Tensor) -> Gradient:
         state: _State = query.state
@@ -142,9 +143,17 @@ class MeasureValued(Estimator):
         return Gradient.from_per_sample(per_sample, query.num_points, values)
 
 
-def _points(state: _State, start: int, stop: int) -> torch.Tensor:
-    """Points ``start:stop`` of the query: base rows with one coordinate replaced. ``(m, *shape)``."""
-    chunks, offset = [], 0
+def _points(state: _State, start: int, stop: int, out: torch.Tensor | None = None) -> torch.Tensor:
+    """Points ``start:stop`` of the query: base rows with one coordinate replaced. ``(m, *shape)``.
+
+    Written into ``out`` (at least ``m`` points, reused across chunks) when given, else into new memory.
+    """
+    m, d = stop - start, state.base.shape[1]
+    if out is None:
+        rows = torch.empty((m, d), dtype=state.base.dtype)
+    else:
+        rows = out.reshape(-1)[: m * d].view(m, d)
+    offset = filled = 0
     for block in state.blocks:
         lo, hi = max(start, offset), min(stop, offset + block.size)
         if lo < hi:
@@ -152,8 +161,9 @@ def _points(state: _State, start: int, stop: int) -> torch.Tensor:
             _, c, p, _ = block.values.shape
             sample_index = index // (c * p * 2)
             coord = state.coords[sample_index, (index // (p * 2)) % c]
-            rows = state.base[sample_index].clone()
-            rows[torch.arange(hi - lo), coord] = block.values.reshape(-1)[index].to(rows.dtype)
-            chunks.append(rows)
+            target = rows[filled: filled + hi - lo]
+            torch.index_select(state.base, 0, sample_index, out=target)
+            target[torch.arange(hi - lo), coord] = block.values.reshape(-1)[index].to(rows.dtype)
+            filled += hi - lo
         offset += block.size
-    return torch.cat(chunks).reshape((stop - start, *state.shape))
+    return rows.view((m, *state.shape))
