@@ -15,7 +15,7 @@ import torch
 from torch.distributions import Normal
 
 from weakgrad.api import grad
-from weakgrad.estimators import Estimator, Pathwise
+from weakgrad.estimators import Estimator, MeasureValued, Pathwise
 from weakgrad.lab.metrics import error_metrics
 from weakgrad.problems import Problem
 
@@ -50,8 +50,12 @@ def flat_estimate(estimate: Mapping[str, torch.Tensor], params: Sequence[str]) -
 
 
 def true_gradient(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, params: Sequence[str] = ("loc",),
-                  generator: torch.Generator | None = None, reference_samples: int = 200_000) -> Truth:
-    """The exact smoothed gradient, or (no closed form) a large pathwise reference with its standard error."""
+                  generator: torch.Generator | None = None, reference_evaluations: int = 2_000_000) -> Truth:
+    """The exact smoothed gradient, or (no closed form) a large reference run with its standard error.
+
+    The reference is the pathwise gradient when f is differentiable, else coupled MVD (unbiased for any f),
+    with about ``reference_evaluations`` evaluations of f.
+    """
     _check(loc, scale, params)
     if problem.smoothed is not None:
         exact = problem.smoothed_gradient(loc, scale)
@@ -59,9 +63,12 @@ def true_gradient(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, para
         return Truth(g, torch.zeros_like(g), True)
     if generator is None:
         raise ValueError(f"{problem.name} has no closed form; a generator is needed for the reference run")
-    g = grad(problem, Normal(loc, scale), Pathwise(), num_samples=reference_samples, generator=generator)
-    per_sample = torch.cat([g.per_sample[p].reshape(reference_samples, -1) for p in params], 1)
-    return Truth(per_sample.mean(0), per_sample.std(0) / math.sqrt(reference_samples), False)
+    dist = Normal(loc, scale)
+    reference = Pathwise() if problem.differentiable else MeasureValued(parameters=params)
+    n = max(2, reference.samples_for_budget(dist, reference_evaluations))
+    g = grad(problem, dist, reference, num_samples=n, generator=generator)
+    per_sample = torch.cat([g.per_sample[p].reshape(n, -1) for p in params], 1)
+    return Truth(per_sample.mean(0), per_sample.std(0) / math.sqrt(n), False)
 
 
 def compare(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, estimators: Mapping[str, Estimator],

@@ -20,12 +20,16 @@ class Problem:
         smoothed: ``(loc, scale) -> E_{x ~ N(loc, diag(scale²))}[f(x)]`` in closed form, differentiable
             in torch, or ``None`` where no closed form exists (Ackley).
         minimum: where the unsmoothed minimum lies, as a function of d (for plots), if known.
+        f_opt: the minimum value of f, if known.
+        differentiable: whether f is a torch function that autograd can differentiate (pathwise).
     """
 
     name: str
     f: Callable[[torch.Tensor], torch.Tensor]
     smoothed: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None
     minimum: Callable[[int], torch.Tensor] | None = None
+    f_opt: float | None = None
+    differentiable: bool = True
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 2:
@@ -38,5 +42,6 @@ class Problem:
             raise ValueError(f"{self.name} has no closed-form smoothed objective; use lab.reference_gradient")
         loc = loc.detach().clone().requires_grad_(True)
         scale = scale.detach().clone().requires_grad_(True)
-        g_loc, g_scale = torch.autograd.grad(self.smoothed(loc, scale), [loc, scale])
-        return {"loc": g_loc, "scale": g_scale}
+        g_loc, g_scale = torch.autograd.grad(self.smoothed(loc, scale), [loc, scale], allow_unused=True)
+        return {"loc": torch.zeros_like(loc) if g_loc is None else g_loc,
+                "scale": torch.zeros_like(scale) if g_scale is None else g_scale}

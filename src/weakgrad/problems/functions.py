@@ -72,22 +72,23 @@ def _ackley(x: torch.Tensor) -> torch.Tensor:
     return -20.0 * torch.exp(-0.2 * root_mean_square) - torch.exp(mean_cos) + 20.0 + math.e
 
 
-rosenbrock = Problem("rosenbrock", _rosenbrock, _rosenbrock_smoothed, lambda d: torch.ones(d))
-sphere = Problem("sphere", lambda x: (x**2).sum(-1), lambda m, s: _m2(m, s).sum(), lambda d: torch.zeros(d))
+rosenbrock = Problem("rosenbrock", _rosenbrock, _rosenbrock_smoothed, lambda d: torch.ones(d), 0.0)
+sphere = Problem("sphere", lambda x: (x**2).sum(-1), lambda m, s: _m2(m, s).sum(), lambda d: torch.zeros(d), 0.0)
 ellipsoid = Problem(
     "ellipsoid",
     lambda x: (_ellipsoid_weights(x.shape[-1], x.dtype) * x**2).sum(-1),
     lambda m, s: (_ellipsoid_weights(m.shape[-1], m.dtype) * _m2(m, s)).sum(),
     lambda d: torch.zeros(d),
+    0.0,
 )
-rastrigin = Problem("rastrigin", _rastrigin, _rastrigin_smoothed, lambda d: torch.zeros(d))
+rastrigin = Problem("rastrigin", _rastrigin, _rastrigin_smoothed, lambda d: torch.zeros(d), 0.0)
 styblinski_tang = Problem(
     "styblinski_tang",
     lambda x: 0.5 * (x**4 - 16 * x**2 + 5 * x).sum(-1),
     lambda m, s: 0.5 * (_m4(m, s) - 16 * _m2(m, s) + 5 * m).sum(),
     lambda d: torch.full((d,), -2.903534),
 )
-ackley = Problem("ackley", _ackley, None, lambda d: torch.zeros(d))
+ackley = Problem("ackley", _ackley, None, lambda d: torch.zeros(d), 0.0)
 
 
 def quadratic(k: float = 1.0) -> Problem:

@@ -1,0 +1,57 @@
+"""CLI smoke runs with tiny budgets, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from weakgrad import lab
+from weakgrad.cli import app
+
+runner = CliRunner()
+
+
+def test_compare_writes_table_csv_json_and_figures(tmp_path):
+    result = runner.invoke(app, ["compare", "--problem", "rosenbrock", "--dim", "2", "--loc=-1,1", "--scale", "0.1",
+                                 "--estimators", "sf-rloo,mvd", "--budgets", "8,16", "--repeats", "3",
+                                 "--seed", "1", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "exact gradient: -16, -2" in result.output
+    rows = lab.read_csv(tmp_path / "results.csv")
+    assert {(r["estimator"], r["budget"]) for r in rows} == {("sf-rloo", "8"), ("sf-rloo", "16"), ("mvd", "8"),
+                                                            ("mvd", "16")}
+    config = json.loads((tmp_path / "config.json").read_text())
+    assert config["seed"] == 1 and "torch" in config["versions"]
+    assert (tmp_path / "rel_mse_vs_budget.png").stat().st_size > 1000
+    assert (tmp_path / "coordinate_variance.png").stat().st_size > 1000
+
+
+def test_same_seed_same_csv(tmp_path):
+    args = ["compare", "--estimators", "sf,mvd", "--budgets", "8", "--repeats", "3"]
+    runner.invoke(app, [*args, "--out", str(tmp_path / "a")])
+    runner.invoke(app, [*args, "--out", str(tmp_path / "b")])
+    assert (tmp_path / "a" / "results.csv").read_text() == (tmp_path / "b" / "results.csv").read_text()
+
+
+def test_figures(tmp_path):
+    result = runner.invoke(app, ["figure", "rosenbrock", "--steps", "5", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "rosenbrock_descent.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["compare", "--problem", "rosenbrok"], "unknown problem 'rosenbrok'; valid:"),
+    (["compare", "--estimators", "sf,mdv"], "unknown estimator 'mdv'; valid:"),
+    (["compare", "--budgets", "2", "--estimators", "mvd"], "budget 2 is too small for one estimate of mvd"),
+    (["compare", "--dim", "3", "--loc=-1,1"], "--loc has 2 values; give 1 (broadcast) or --dim=3"),
+    (["compare", "--scale", "-1"], "--scale must be > 0"),
+    (["compare", "--budgets", "8,x"], "--budgets must be comma-separated integers"),
+    (["compare", "--problem", "bbob_f1", "--estimators", "pathwise"], "pathwise needs a differentiable f"),
+    (["figure", "nothing"], "unknown figure 'nothing'; valid: rosenbrock, dimension"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, message, tmp_path):
+    result = runner.invoke(app, [*args, "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert message in result.output.replace("\n", " ")
