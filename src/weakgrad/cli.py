@@ -150,29 +150,12 @@ def figure(
 
 
 def _founding(named, budget, steps, lr, scale, generator, out: Path) -> Path:
-    rosenbrock = problems.rosenbrock
     start = torch.tensor([-1.0, 1.0], dtype=torch.float64)
     sigma = torch.full((2,), scale, dtype=torch.float64)
-    paths = {}
-    with _progress() as progress:
-        task = progress.add_task("descent", total=len(named))
-        for label, est in named.items():
-            path = lab.descend(rosenbrock, start, sigma, est, budget, steps, lr, generator, max_step=0.05)
-            final = float(rosenbrock.smoothed(path[-1], sigma))
-            paths[f"{label}: {budget} evals/step, final E[f] = {final:.3g}"] = path
-            progress.advance(task)
-    point = start
-    truth = rosenbrock.smoothed_gradient(point, sigma)["loc"]
-    vectors = {}
-    for label, est in named.items():
-        dist = torch.distributions.Normal(point, sigma)
-        n = est.samples_for_budget(dist, budget)
-        from weakgrad.api import grad
-
-        vectors[label] = grad(rosenbrock, dist, est, num_samples=n, generator=generator).per_sample["loc"]
-    fig = plots.founding_figure(rosenbrock, paths, point, vectors, truth,
-                                f"gradient descent on the loc of N(loc, {scale}²I), Rosenbrock, equal budgets")
-    return _save(fig, out / "rosenbrock_descent.png")
+    with console.status("gradient descent with each estimator"):
+        runs = lab.founding_runs(problems.rosenbrock, named, start, sigma, budget, steps, lr, generator)
+    title = f"gradient descent on the loc of N(loc, {scale}²I), Rosenbrock, equal budgets"
+    return _save(plots.founding_figure(problems.rosenbrock, runs, title), out / "rosenbrock_descent.png")
 
 
 def _dimension(named, budget_per_dim, scale, repeats, generator, out: Path) -> Path:

@@ -77,18 +77,17 @@ def coordinate_variance(records: Sequence[Mapping], title: str = ""):
     return fig
 
 
-def founding_figure(problem, paths: Mapping[str, torch.Tensor], inset_point: torch.Tensor,
-                    inset_vectors: Mapping[str, torch.Tensor], true_gradient: torch.Tensor, title: str = ""):
+def founding_figure(problem, runs, title: str = ""):
     """Contours of a 2-D problem, descent paths per estimator, and insets of per-sample gradient vectors.
 
     Args:
         problem: a 2-D problem (its f is drawn as log-contours).
-        paths: label -> ``(T + 1, 2)`` path of the loc.
-        inset_point: the iterate at which the insets are drawn, ``(2,)``.
-        inset_vectors: label -> ``(n, 2)`` per-sample gradient estimates at ``inset_point``.
-        true_gradient: the exact gradient at ``inset_point``, ``(2,)``, drawn in green.
+        runs: a :class:`weakgrad.lab.FoundingRuns`: paths ``(T + 1, 2)`` per estimator, the inset iterate,
+            per-sample estimates ``(n, 2)`` there, and the exact gradient there (drawn in green).
     """
     plt = _pyplot()
+    paths, inset_point, inset_vectors, true_gradient = runs.paths, runs.inset_point, runs.inset_vectors, \
+        runs.true_gradient
     everything = torch.cat([*paths.values()] + ([problem.minimum(2).reshape(1, 2)] if problem.minimum else []))
     lo, hi = everything.min(0).values, everything.max(0).values
     pad = 0.25 * (hi - lo).clamp_min(0.5)
