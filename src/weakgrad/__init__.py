@@ -7,7 +7,17 @@ The public surface is exactly what this module imports.
 
 from weakgrad import problems, weak
 from weakgrad.api import grad, surrogate
-from weakgrad.estimators import Estimator, Gradient, MeasureValued, MovingAverage, Pathwise, Query, ScoreFunction
+from weakgrad.estimators import (
+    Auto,
+    ConvexCombined,
+    Estimator,
+    Gradient,
+    MeasureValued,
+    MovingAverage,
+    Pathwise,
+    Query,
+    ScoreFunction,
+)
 from weakgrad.evaluation import NonFiniteValueError, evaluate, numpy_objective
 from weakgrad.weak import register_weak_derivative, supported_pairs
 
@@ -17,6 +27,8 @@ __all__ = [
     "Estimator",
     "Gradient",
     "MeasureValued",
+    "ConvexCombined",
+    "Auto",
     "MovingAverage",
     "NonFiniteValueError",
     "Pathwise",

@@ -8,8 +8,9 @@ estimator that needs many points (the measure-valued derivative: 2·d per sample
 from __future__ import annotations
 
 import abc
+import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +67,25 @@ class Query:
                 yield self.fill_points(start, stop, buffer)
             else:
                 yield self.make_points(start, stop)
+
+    @staticmethod
+    def concat(queries: Sequence[Query], state: Any = None) -> Query:
+        """One query whose points are those of ``queries`` in order (``split`` undoes it on the values)."""
+        sizes = [q.num_points for q in queries]
+        offsets = [0, *itertools.accumulate(sizes)]
+        shape = queries[0].point_shape
+
+        def make(start: int, stop: int) -> torch.Tensor:
+            parts = [q.make_points(max(start, lo) - lo, min(stop, hi) - lo)
+                     for q, lo, hi in zip(queries, offsets, offsets[1:], strict=False) if max(start, lo) < min(stop, hi)]
+            return parts[0] if len(parts) == 1 else torch.cat(parts)
+
+        return Query(offsets[-1], shape, make, state)
+
+    @staticmethod
+    def split(queries: Sequence[Query], values: torch.Tensor) -> list[torch.Tensor]:
+        """The values of a :meth:`concat` query, cut back into one tensor per part."""
+        return list(torch.split(values, [q.num_points for q in queries]))
 
     @property
     def points(self) -> torch.Tensor:

@@ -66,9 +66,18 @@ def true_gradient(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, para
     dist = Normal(loc, scale)
     reference = Pathwise() if problem.differentiable else MeasureValued(parameters=params)
     n = max(2, reference.samples_for_budget(dist, reference_evaluations))
-    g = grad(problem, dist, reference, num_samples=n, generator=generator)
-    per_sample = torch.cat([g.per_sample[p].reshape(n, -1) for p in params], 1)
-    return Truth(per_sample.mean(0), per_sample.std(0) / math.sqrt(n), False)
+    # in batches of about 2^21 numbers of points, so memory stays bounded whatever d is
+    batch = max(2, 2**21 // (loc.numel() * reference.evaluations(dist, 1)))
+    total = total_sq = 0.0
+    done = 0
+    while done < n:
+        size = min(batch, n - done)
+        g = grad(problem, dist, reference, num_samples=size, generator=generator)
+        per_sample = torch.cat([g.per_sample[p].reshape(size, -1) for p in params], 1).double()
+        total, total_sq, done = total + per_sample.sum(0), total_sq + per_sample.square().sum(0), done + size
+    mean = total / n
+    variance = (total_sq - n * mean.square()).clamp_min(0) / (n - 1)
+    return Truth(mean, variance.sqrt() / math.sqrt(n), False)
 
 
 def compare(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, estimators: Mapping[str, Estimator],

@@ -45,8 +45,8 @@ _BBOB_NAME = re.compile(r"bbob_f(\d+)(?:_i(\d+))?$")
 
 
 def names() -> list[str]:
-    """Names accepted by :func:`get` (BBOB as the pattern ``bbob_f<1..24>[_i<instance>]``)."""
-    return [*sorted(_BY_NAME), "bbob_f<1..24>[_i<instance>]"]
+    """Names of the built-in problems; :func:`get` also takes ``bbob_f<1..24>[_i<instance>]``."""
+    return sorted(_BY_NAME)
 
 
 def get(name: str, dim: int | None = None) -> Problem:
@@ -59,4 +59,5 @@ def get(name: str, dim: int | None = None) -> Problem:
     try:
         return _BY_NAME[name]
     except KeyError:
-        raise ValueError(f"unknown problem {name!r}; valid: {', '.join(names())}") from None
+        raise ValueError(f"unknown problem {name!r}; valid: {', '.join(names())}, bbob_f<1..24>[_i<instance>]"
+                         ) from None

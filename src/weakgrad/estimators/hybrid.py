@@ -1,0 +1,282 @@
+"""Hybrids of the score function and the measure-valued derivative, kept unbiased.
+
+The score function (SF) costs one evaluation per sample for every coordinate but is noisy; MVD costs two
+evaluations per coordinate and sample and is often much less noisy on that coordinate. A hybrid spends
+part of the budget on SF samples and part on MVD for a set S of coordinates, and on S mixes the two:
+
+    ĝ_i = w_i ĝ^SF_i + (1 − w_i) ĝ^MVD_i,   w_i = (n/s_i) / (n/s_i + m/v_i)   (inverse-variance weights)
+
+with n SF samples of per-sample variance s_i and m MVD samples of per-sample variance v_i. A convex
+combination of two unbiased estimates with weights that do not depend on them is unbiased; so S, the
+weights and the allocation are computed **only from statistics of earlier calls** (exponential moving
+averages kept in the estimator), never from the samples being combined. The published "convex combined
+MVD" chose coordinates and weights on the same samples (which biases the result) and weighted the
+*noisier* estimator more; both are fixed here. Off S the estimate is the SF one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from torch.distributions import Distribution
+
+from weakgrad.distributions import unwrap
+from weakgrad.estimators.base import Estimator, Gradient, Query
+from weakgrad.estimators.measure_valued import (
+    check_factorised,
+    checked_names,
+    components,
+    coordinate_gradient,
+    coordinate_query,
+)
+from weakgrad.estimators.score_function import ScoreFunction
+
+__all__ = ["ConvexCombined", "Auto", "CoordinateStatistics"]
+
+
+class CoordinateStatistics:
+    """Exponential moving averages of per-sample, per-coordinate variances of the SF and MVD estimates.
+
+    ``sf[name]``, ``mvd[name]``: ``(d,)`` tensors, NaN where nothing has been seen yet.
+    """
+
+    def __init__(self, decay: float) -> None:
+        if not 0.0 <= decay < 1.0:
+            raise ValueError(f"decay must lie in [0, 1), got {decay}")
+        self.decay = decay
+        self.sf: dict[str, torch.Tensor] = {}
+        self.mvd: dict[str, torch.Tensor] = {}
+
+    def _update(self, table: dict[str, torch.Tensor], name: str, variance: torch.Tensor, seen: torch.Tensor) -> None:
+        old = table.get(name, torch.full_like(variance, math.nan))
+        blended = torch.where(torch.isnan(old), variance, self.decay * old + (1 - self.decay) * variance)
+        table[name] = torch.where(seen, blended, old)
+
+    def update_sf(self, name: str, per_sample: torch.Tensor) -> None:
+        if per_sample.shape[0] >= 2:
+            flat = per_sample.reshape(per_sample.shape[0], -1)
+            self._update(self.sf, name, flat.var(0), torch.ones(flat.shape[1], dtype=torch.bool))
+
+    def update_mvd(self, name: str, per_sample: torch.Tensor, coords: torch.Tensor) -> None:
+        if per_sample.shape[0] >= 2:
+            flat = per_sample.reshape(per_sample.shape[0], -1)
+            seen = torch.zeros(flat.shape[1], dtype=torch.bool)
+            seen[coords] = True
+            self._update(self.mvd, name, flat.var(0), seen)
+
+    def ready(self, names: Sequence[str]) -> bool:
+        return all(name in self.sf and name in self.mvd for name in names)
+
+    def filled_mvd(self, name: str) -> torch.Tensor:
+        """MVD variances, with unseen coordinates set to the mean of the seen ones."""
+        v = self.mvd[name]
+        known = v[~torch.isnan(v)]
+        return torch.where(torch.isnan(v), known.mean() if known.numel() else torch.tensor(math.inf), v)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sf_samples: int
+    mvd_samples: int
+    coords: torch.Tensor  # (k,) coordinates that get MVD
+
+
+@dataclass(frozen=True)
+class _State:
+    parts: tuple[Query, ...]
+    plan: _Plan
+    names: tuple[str, ...]
+    sf_weight: dict[str, torch.Tensor]  # name -> (d,) weight of the SF estimate on each coordinate
+
+
+class _Hybrid(Estimator):
+    """Shared ask/tell of the hybrids; subclasses decide the plan (n, m, S) from the statistics."""
+
+    def __init__(self, score_function: ScoreFunction | None, coupled: bool, parameters: Sequence[str] | None,
+                 decay: float) -> None:
+        self.score_function = score_function or ScoreFunction(baseline="leave_one_out")
+        if not isinstance(self.score_function, ScoreFunction):
+            raise TypeError(f"score_function must be a weakgrad.ScoreFunction, got {self.score_function!r}")
+        self.coupled = coupled
+        self.parameters = None if parameters is None else tuple(parameters)
+        self.statistics = CoordinateStatistics(decay)
+
+    def _plan(self, dist: Distribution, num_samples: int, generator: torch.Generator, d: int,
+              per_coordinate: int) -> _Plan: ...
+
+    def _names(self, dist: Distribution) -> list[str]:
+        base = unwrap(dist)
+        names = checked_names(base, self.parameters)
+        if components(base, names) != len(names):
+            raise ValueError("hybrid estimators need parameters with one component per coordinate")
+        return names
+
+    def _ask(self, dist: Distribution, num_samples: int, generator: torch.Generator) -> Query:
+        base = unwrap(dist)
+        d = check_factorised(base, type(self).__name__)
+        names = self._names(dist)
+        plan = self._plan(dist, num_samples, generator, d, len(names))
+        parts = []
+        if plan.sf_samples:
+            parts.append(self.score_function.ask(dist, plan.sf_samples, generator))
+        if plan.mvd_samples and plan.coords.numel():
+            coords = plan.coords.expand(plan.mvd_samples, -1)
+            parts.append(coordinate_query(dist, names, coords, generator, self.coupled))
+        weights = {}
+        for name in names:
+            w = torch.ones(d, dtype=torch.float64)
+            if plan.mvd_samples and plan.coords.numel():
+                if not plan.sf_samples:
+                    w[plan.coords] = 0.0
+                elif self.statistics.ready([name]):
+                    s, v = self.statistics.sf[name], self.statistics.filled_mvd(name)
+                    precision_sf = plan.sf_samples / s.clamp_min(1e-300)
+                    precision_mvd = plan.mvd_samples / v.clamp_min(1e-300)
+                    w[plan.coords] = (precision_sf / (precision_sf + precision_mvd))[plan.coords]
+                else:
+                    w[plan.coords] = 0.5  # no statistics yet: equal weights are still unbiased
+            weights[name] = w
+        return Query.concat(parts, _State(tuple(parts), plan, tuple(names), weights))
+
+    def _tell(self, query: Query, values: torch.Tensor) -> Gradient:
+        state: _State = query.state
+        plan = state.plan
+        pieces = Query.split(state.parts, values)
+        sf = self.score_function.tell(state.parts[0], pieces[0]) if plan.sf_samples else None
+        mvd = coordinate_gradient(state.parts[-1], pieces[-1]) if len(state.parts) == 2 or not plan.sf_samples \
+            else None
+        n, m = plan.sf_samples, (plan.mvd_samples if mvd is not None else 0)
+        total = n + m
+        per_sample = {}
+        for name in state.names:
+            w = state.sf_weight[name]
+            rows = []
+            if sf is not None:
+                shape = sf.per_sample[name].shape
+                rows.append(sf.per_sample[name] * (w.reshape(shape[1:]).to(sf.per_sample[name].dtype) * total / n))
+                self.statistics.update_sf(name, sf.per_sample[name])
+            if mvd is not None:
+                shape = mvd.per_sample[name].shape
+                rows.append(mvd.per_sample[name] * ((1 - w).reshape(shape[1:]).to(mvd.per_sample[name].dtype)
+                                                    * total / m))
+                self.statistics.update_mvd(name, mvd.per_sample[name], plan.coords)
+            per_sample[name] = torch.cat([r.to(rows[0].dtype) for r in rows])
+        return Gradient.from_per_sample(per_sample, query.num_points, values)
+
+
+class ConvexCombined(_Hybrid):
+    """SF on every coordinate plus MVD on the ``top_k`` coordinates where SF was noisiest, mixed by inverse variance.
+
+    Args:
+        top_k: coordinates that get MVD each call (chosen from earlier calls' SF variances; at random
+            on the first call).
+        mvd_samples: MVD samples per call (≥ 2, so its variance can be tracked).
+        score_function: the SF part (default: leave-one-out baseline).
+        coupled: coupled MVD draws.
+        parameters: parameters to differentiate (default: all of the family's).
+        decay: of the moving averages of the variances.
+
+    ``num_samples`` is the number of SF samples; cost = num_samples + 2 · mvd_samples · top_k · #parameters.
+    The per-sample rows of the result are rescaled so their mean is the estimate; SF rows and MVD rows are
+    not identically distributed, so their spread is not the estimate's variance.
+    """
+
+    def __init__(self, top_k: int = 1, mvd_samples: int = 2, score_function: ScoreFunction | None = None,
+                 coupled: bool = True, parameters: Sequence[str] | None = None, decay: float = 0.8) -> None:
+        if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+            raise ValueError(f"top_k must be a positive int, got {top_k!r}")
+        if isinstance(mvd_samples, bool) or not isinstance(mvd_samples, int) or mvd_samples < 2:
+            raise ValueError(f"mvd_samples must be an int ≥ 2, got {mvd_samples!r}")
+        super().__init__(score_function, coupled, parameters, decay)
+        self.top_k, self.mvd_samples = top_k, mvd_samples
+        self.name = f"convex-k{top_k}-m{mvd_samples}"
+
+    def evaluations(self, dist: Distribution, num_samples: int) -> int:
+        names = self._names(dist)
+        return num_samples + 2 * self.mvd_samples * self.top_k * len(names)
+
+    def valid_num_samples(self, num_samples: int) -> bool:
+        return self.score_function.valid_num_samples(num_samples)
+
+    def _plan(self, dist, num_samples, generator, d, per_coordinate) -> _Plan:
+        if self.top_k > d:
+            raise ValueError(f"top_k={self.top_k} exceeds the dimension d={d}")
+        names = self._names(dist)
+        if self.statistics.ready(names):
+            noise = sum(self.statistics.sf[name] for name in names)
+            coords = noise.argsort(descending=True)[: self.top_k]
+        else:
+            coords = torch.rand(d, generator=generator).argsort()[: self.top_k]
+        return _Plan(num_samples, self.mvd_samples, coords.sort().values)
+
+
+class Auto(_Hybrid):
+    """Splits a budget of evaluations between SF samples and MVD coordinates to minimise the predicted MSE.
+
+    ``num_samples`` is the **evaluation budget** of the call (Auto spends at most that many). From the
+    moving-average variances s_i (SF, per sample) and v_i (MVD, per sample) it picks the coordinates S
+    (ranked by s_i / v_i), the MVD samples m and the SF samples n = budget − 2·m·|S|·#parameters minimising
+
+        Σ_{i ∉ S} s_i / n + Σ_{i ∈ S} 1 / (n / s_i + m / v_i)      (n = 0 allowed when S is everything),
+
+    and mixes by inverse variance. The first call explores: half the budget on MVD for random coordinates.
+    All choices come from earlier calls, so every estimate is unbiased.
+    """
+
+    def __init__(self, score_function: ScoreFunction | None = None, coupled: bool = True,
+                 parameters: Sequence[str] | None = None, decay: float = 0.8) -> None:
+        super().__init__(score_function, coupled, parameters, decay)
+        self.name = "auto"
+
+    def evaluations(self, dist: Distribution, num_samples: int) -> int:
+        return num_samples
+
+    def samples_for_budget(self, dist: Distribution, budget: int) -> int:
+        return budget if budget >= self._least() else 0
+
+    def _least(self) -> int:
+        return next(n for n in range(1, 9) if self.score_function.valid_num_samples(n))
+
+    def valid_num_samples(self, num_samples: int) -> bool:
+        return num_samples >= self._least()
+
+    def _sf_samples(self, budget: int) -> int:
+        n = budget
+        while n > 0 and not self.score_function.valid_num_samples(n):
+            n -= 1
+        return n
+
+    def _plan(self, dist, num_samples, generator, d, per_coordinate) -> _Plan:
+        names = self._names(dist)
+        cost = 2 * per_coordinate  # evaluations per coordinate and MVD sample
+        if not self.statistics.ready(names):
+            k = min(d, (num_samples // 2) // (2 * cost))
+            n = self._sf_samples(num_samples - 2 * cost * k)
+            if k == 0 or n == 0:
+                return _Plan(self._sf_samples(num_samples), 0, torch.zeros(0, dtype=torch.long))
+            coords = torch.rand(d, generator=generator).argsort()[:k]
+            return _Plan(n, 2, coords.sort().values)
+        s = sum(self.statistics.sf[name] for name in names).double()
+        v = sum(self.statistics.filled_mvd(name) for name in names).double()
+        order = (s / v).argsort(descending=True)
+        best = (float(s.sum()) / max(1, self._sf_samples(num_samples)), self._sf_samples(num_samples), 0, 0)
+        ks = sorted({*(2**j for j in range(int(math.log2(d)) + 1)), d})
+        for k in ks:
+            chosen = order[:k]
+            rest_s = float(s.sum() - s[chosen].sum())
+            for m in (2, 4, 8, 16, 32, 64, 128, 256):
+                left = num_samples - cost * m * k
+                if left < 0:
+                    break
+                n = self._sf_samples(left) if k < d or left >= self._least() else 0
+                if n == 0 and k < d:
+                    continue
+                sf_part = rest_s / n if n else 0.0
+                mixed = float((1.0 / (n / s[chosen] + m / v[chosen])).sum())
+                if sf_part + mixed < best[0]:
+                    best = (sf_part + mixed, n, m, k)
+        _, n, m, k = best
+        return _Plan(n, m, order[:k].sort().values)
