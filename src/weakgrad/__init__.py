@@ -16,6 +16,7 @@ from weakgrad.estimators import (
     MovingAverage,
     Pathwise,
     Query,
+    RandomBasisMVD,
     ScoreFunction,
 )
 from weakgrad.evaluation import NonFiniteValueError, evaluate, numpy_objective
@@ -24,15 +25,16 @@ from weakgrad.weak import register_weak_derivative, supported_pairs
 __version__ = "0.1.0"
 
 __all__ = [
+    "Auto",
+    "ConvexCombined",
     "Estimator",
     "Gradient",
     "MeasureValued",
-    "ConvexCombined",
-    "Auto",
     "MovingAverage",
     "NonFiniteValueError",
     "Pathwise",
     "Query",
+    "RandomBasisMVD",
     "ScoreFunction",
     "evaluate",
     "grad",

@@ -5,6 +5,7 @@ from weakgrad.estimators.baselines import MovingAverage
 from weakgrad.estimators.hybrid import Auto, ConvexCombined
 from weakgrad.estimators.measure_valued import MeasureValued
 from weakgrad.estimators.pathwise import Pathwise
+from weakgrad.estimators.random_basis import RandomBasisMVD
 from weakgrad.estimators.score_function import ScoreFunction
 
-__all__ = ["Auto", "ConvexCombined", "Estimator", "Gradient", "MeasureValued", "MovingAverage", "Pathwise", "Query", "ScoreFunction"]
+__all__ = ["Auto", "ConvexCombined", "Estimator", "Gradient", "MeasureValued", "MovingAverage", "Pathwise", "Query", "RandomBasisMVD", "ScoreFunction"]

@@ -159,9 +159,12 @@ class Estimator(abc.ABC):
 
     def samples_for_budget(self, dist: Distribution, budget: int) -> int:
         """The largest valid ``num_samples`` whose cost fits in ``budget`` evaluations (0 if none fits)."""
-        per_sample = self.evaluations(dist, 1)
-        n = budget // per_sample
-        while n > 0 and (self.evaluations(dist, n) > budget or not self.valid_num_samples(n)):
+        low, high = 0, max(0, budget)  # every sample costs at least one evaluation
+        while low < high:  # the largest n with evaluations(n) <= budget (cost grows with n)
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if self.evaluations(dist, mid) <= budget else (low, mid - 1)
+        n = low
+        while n > 0 and not self.valid_num_samples(n):
             n -= 1
         return n
 

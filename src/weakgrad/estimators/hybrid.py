@@ -34,7 +34,7 @@ from weakgrad.estimators.measure_valued import (
 )
 from weakgrad.estimators.score_function import ScoreFunction
 
-__all__ = ["ConvexCombined", "Auto", "CoordinateStatistics"]
+__all__ = ["Auto", "ConvexCombined", "CoordinateStatistics"]
 
 
 class CoordinateStatistics:

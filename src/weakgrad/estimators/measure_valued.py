@@ -26,7 +26,7 @@ from weakgrad.distributions import parameters, point_shape, sample, unwrap
 from weakgrad.estimators.base import Estimator, Gradient, Query
 from weakgrad.weak import weak_derivative
 
-__all__ = ["MeasureValued", "coordinate_query", "coordinate_gradient", "checked_names", "components"]
+__all__ = ["MeasureValued", "checked_names", "components", "coordinate_gradient", "coordinate_query"]
 
 
 @dataclass(frozen=True)

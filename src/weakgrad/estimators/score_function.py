@@ -6,9 +6,16 @@
 mirrored pairs μ ± σε (Salimans et al. 2017); for the loc this gives the OpenAI-ES estimator
 (f(μ+σε) − f(μ−σε)) ε / (2σ). Baselines are computed leaving out the sample's own pair, so they
 stay unbiased (see :mod:`weakgrad.estimators.baselines`).
+
+With ``orthogonal=True`` the directions ε of a call are orthogonal in blocks of d, each scaled by an
+independent chi_d norm, so every ε is still N(0, I) in law (structured ES, Choromanski et al. 2018) but the
+directions cover the space evenly. Pairs are then dependent, so only baselines that do not look at the
+current batch (None, MovingAverage) keep the estimate unbiased.
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 from torch.distributions import Distribution, Normal
@@ -18,6 +25,19 @@ from weakgrad.estimators.base import Estimator, Gradient, Query, materialised_qu
 from weakgrad.estimators.baselines import BASELINES, MovingAverage, baseline_values
 
 __all__ = ["ScoreFunction"]
+
+
+def orthogonal_gaussians(m: int, shape: torch.Size, generator: torch.Generator, dtype: torch.dtype) -> torch.Tensor:
+    """``(m, *shape)`` draws, each N(0, I) in law, orthogonal within blocks of d = prod(shape) rows."""
+    d = max(1, math.prod(shape))
+    blocks = []
+    for start in range(0, m, d):
+        rows = min(d, m - start)
+        q, r = torch.linalg.qr(torch.randn((d, d), generator=generator, dtype=dtype))
+        q = q * torch.where(torch.diagonal(r) < 0, -1.0, 1.0)  # Haar-distributed rotation
+        norms = torch.randn((rows, d), generator=generator, dtype=dtype).norm(dim=1, keepdim=True)  # chi_d
+        blocks.append(q.T[:rows] * norms)
+    return torch.cat(blocks).reshape((m, *shape))
 
 
 def _support_depends_on_parameters(dist: Distribution) -> bool:
@@ -34,6 +54,7 @@ class ScoreFunction(Estimator):
         baseline: ``None``, ``"mean"``, ``"leave_one_out"`` (RLOO), ``"optimal"`` (per coordinate) or a
             :class:`~weakgrad.MovingAverage`.
         antithetic: draw mirrored pairs μ ± σε (Normal distributions only; ``num_samples`` must be even).
+        orthogonal: with ``antithetic``, orthogonal directions within blocks of d (structured ES).
 
     Example:
         >>> import torch, weakgrad as wg
@@ -44,20 +65,27 @@ class ScoreFunction(Estimator):
         (torch.Size([3]), 64)
     """
 
-    def __init__(self, baseline: str | MovingAverage | None = None, antithetic: bool = False) -> None:
+    def __init__(self, baseline: str | MovingAverage | None = None, antithetic: bool = False,
+                 orthogonal: bool = False) -> None:
         if not (isinstance(baseline, MovingAverage) or baseline in BASELINES):
             raise ValueError(
                 f"unknown baseline {baseline!r}; valid: None, 'mean', 'leave_one_out', 'optimal', MovingAverage(decay)"
             )
+        if orthogonal and not antithetic:
+            raise ValueError("orthogonal directions are drawn as antithetic pairs: pass antithetic=True")
+        if orthogonal and baseline in ("mean", "leave_one_out", "optimal"):
+            raise ValueError(f"baseline {baseline!r} uses the other pairs of the batch, which orthogonal sampling "
+                             "makes dependent (biased); use None or MovingAverage(decay)")
         self.baseline = baseline
         self.antithetic = bool(antithetic)
+        self.orthogonal = bool(orthogonal)
         suffix = {None: "", "mean": "-mean", "leave_one_out": "-rloo", "optimal": "-optimal"}
-        self.name = ("antithetic" if antithetic else "sf") + (
+        self.name = ("antithetic" + ("-orthogonal" if orthogonal else "") if antithetic else "sf") + (
             "-ma" if isinstance(baseline, MovingAverage) else suffix[baseline]  # type: ignore[index]
         )
 
     def __repr__(self) -> str:
-        return f"ScoreFunction(baseline={self.baseline!r}, antithetic={self.antithetic})"
+        return f"ScoreFunction(baseline={self.baseline!r}, antithetic={self.antithetic}, orthogonal={self.orthogonal})"
 
     def evaluations(self, dist: Distribution, num_samples: int) -> int:
         return num_samples
@@ -85,7 +113,10 @@ class ScoreFunction(Estimator):
             )
         if self.antithetic:
             loc, scale = base.loc.detach(), base.scale.detach()
-            eps = torch.randn((num_samples // 2, *loc.shape), generator=generator, dtype=loc.dtype)
+            if self.orthogonal:
+                eps = orthogonal_gaussians(num_samples // 2, loc.shape, generator, loc.dtype)
+            else:
+                eps = torch.randn((num_samples // 2, *loc.shape), generator=generator, dtype=loc.dtype)
             points = torch.stack([loc + scale * eps, loc - scale * eps], 1).reshape(num_samples, *loc.shape)
             points = points.reshape((num_samples, *dist.batch_shape, *dist.event_shape))
         else:
