@@ -63,7 +63,8 @@ def _save(fig, path: Path) -> Path:
 
 @app.command()
 def compare(
-    problem: Annotated[str, typer.Option(help=f"one of: {', '.join(problems.names())}, bbob_f<1..24>[_i<k>]")] = "rosenbrock",
+    problem: Annotated[str, typer.Option(help=f"one of: {', '.join(problems.names())}, bbob_f<1..24>[_i<k>]")]
+    = "rosenbrock",
     dim: Annotated[int, typer.Option(min=1, help="dimension d")] = 2,
     loc: Annotated[str, typer.Option(help="comma-separated loc (or one value for every coordinate)")] = "-1,1",
     scale: Annotated[str, typer.Option(help="comma-separated scale (or one value)")] = "0.1",

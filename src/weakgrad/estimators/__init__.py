@@ -8,4 +8,5 @@ from weakgrad.estimators.pathwise import Pathwise
 from weakgrad.estimators.random_basis import RandomBasisMVD
 from weakgrad.estimators.score_function import ScoreFunction
 
-__all__ = ["Auto", "ConvexCombined", "Estimator", "Gradient", "MeasureValued", "MovingAverage", "Pathwise", "Query", "RandomBasisMVD", "ScoreFunction"]
+__all__ = ["Auto", "ConvexCombined", "Estimator", "Gradient", "MeasureValued", "MovingAverage", "Pathwise", "Query",
+           "RandomBasisMVD", "ScoreFunction"]

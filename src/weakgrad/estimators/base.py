@@ -77,7 +77,8 @@ class Query:
 
         def make(start: int, stop: int) -> torch.Tensor:
             parts = [q.make_points(max(start, lo) - lo, min(stop, hi) - lo)
-                     for q, lo, hi in zip(queries, offsets, offsets[1:], strict=False) if max(start, lo) < min(stop, hi)]
+                     for q, lo, hi in zip(queries, offsets, offsets[1:], strict=False)
+                     if max(start, lo) < min(stop, hi)]
             return parts[0] if len(parts) == 1 else torch.cat(parts)
 
         return Query(offsets[-1], shape, make, state)
