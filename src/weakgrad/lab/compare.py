@@ -82,7 +82,8 @@ def true_gradient(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, para
 
 def compare(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, estimators: Mapping[str, Estimator],
             budgets: Sequence[int], repeats: int, generator: torch.Generator, params: Sequence[str] = ("loc",),
-            truth: Truth | None = None, on_step: Callable[[], None] | None = None) -> list[dict]:
+            truth: Truth | None = None, on_step: Callable[[], None] | None = None,
+            skip_unfit: bool = False) -> list[dict]:
     """Run ``repeats`` estimates per (estimator, budget); one tidy record per pair.
 
     Args:
@@ -95,9 +96,11 @@ def compare(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, estimators
         params: which gradient blocks are compared (``loc``, ``scale``).
         truth: the gradient to compare with (default: :func:`true_gradient`).
         on_step: called after each (estimator, budget) pair, for progress bars.
+        skip_unfit: leave out (estimator, budget) pairs where the budget is too small for one estimate,
+            instead of raising.
 
     Raises:
-        ValueError: a budget too small for one sample of some estimator (the message names the minimum).
+        ValueError: a budget too small for one estimate of some estimator (the message names the minimum).
     """
     _check(loc, scale, params)
     if repeats < 2:
@@ -105,7 +108,7 @@ def compare(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, estimators
     dist = Normal(loc, scale)
     truth = truth if truth is not None else true_gradient(problem, loc, scale, params, generator)
     for label, est in estimators.items():
-        if est.samples_for_budget(dist, min(budgets)) == 0:
+        if not skip_unfit and est.samples_for_budget(dist, min(budgets)) == 0:
             least = next(b for b in range(1, 10 * est.evaluations(dist, 2) + 10) if est.samples_for_budget(dist, b))
             raise ValueError(f"budget {min(budgets)} is too small for one estimate of {label} at d={loc.numel()}; "
                              f"it needs at least {least} evaluations")
@@ -113,6 +116,10 @@ def compare(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, estimators
     for label, est in estimators.items():
         for budget in budgets:
             n = est.samples_for_budget(dist, budget)
+            if n == 0:  # only reachable with skip_unfit
+                if on_step is not None:
+                    on_step()
+                continue
             estimates, spent = [], 0
             for _ in range(repeats):
                 g = grad(problem, dist, est, num_samples=n, generator=generator)
