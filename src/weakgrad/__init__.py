@@ -5,7 +5,7 @@
 The public surface is exactly what this module imports.
 """
 
-from weakgrad import problems, weak
+from weakgrad import optim, problems, weak
 from weakgrad.api import grad, surrogate
 from weakgrad.estimators import (
     Auto,
@@ -39,6 +39,7 @@ __all__ = [
     "evaluate",
     "grad",
     "numpy_objective",
+    "optim",
     "problems",
     "register_weak_derivative",
     "supported_pairs",
