@@ -176,6 +176,78 @@ def _dimension(named, budget_per_dim, scale, repeats, generator, out: Path) -> P
     return _save(plots.rel_mse_vs_dimension(records, title), out / "rel_mse_vs_dimension.png")
 
 
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmark optimisers.")
+app.add_typer(bench_app, name="bench")
+
+
+def _ranges(text: str, what: str) -> list[int]:
+    """"1-5,8" -> [1, 2, 3, 4, 5, 8]."""
+    values: list[int] = []
+    try:
+        for part in text.split(","):
+            low, _, high = part.strip().partition("-")
+            values += list(range(int(low), int(high or low) + 1))
+    except ValueError:
+        raise UsageError(f"--{what} must look like 1-5,8; got {text!r}") from None
+    if not values:
+        raise UsageError(f"--{what} is empty")
+    return values
+
+
+@bench_app.command("bbob")
+def bench_bbob(
+    functions: Annotated[str, typer.Option(help="BBOB functions, e.g. 1-24")] = "1-24",
+    dims: Annotated[str, typer.Option(help="dimensions")] = "2,5,10",
+    instances: Annotated[str, typer.Option(help="instances, e.g. 1-15")] = "1-15",
+    optimizers: Annotated[str, typer.Option(help="mvd, openai-es, pgpe, auto, cma")] = "mvd,openai-es,pgpe,cma",
+    budget_multiplier: Annotated[float, typer.Option(help="evaluations per dimension per run")] = 1e4,
+    workers: Annotated[int, typer.Option(min=1, help="processes")] = 2,
+    seed: Annotated[int, typer.Option(help="seed")] = 0,
+    out: Annotated[Path, typer.Option(help="output folder (rerunning resumes it)")] = Path("results/bbob"),
+) -> None:
+    """Run optimisers on COCO bbob; ERT tables, ECDFs and COCO-format data. Rerun to resume."""
+    from weakgrad.optim import bbob_bench
+
+    try:
+        names = [o.strip() for o in optimizers.split(",") if o.strip()]
+        function_list, dim_list = _ranges(functions, "functions"), _ints(dims, "dims")
+        instance_list = _ranges(instances, "instances")
+        total = len(names) * len(function_list) * len(dim_list) * len(instance_list)
+        with _progress() as progress:
+            task = progress.add_task("bbob runs", total=total)
+            progress.advance(task, len(bbob_bench.read_runs(out)))
+            bbob_bench.run_sweep(names, function_list, dim_list, instance_list, budget_multiplier, out, seed, workers,
+                                 on_run=lambda record: progress.advance(task))
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    runs = bbob_bench.read_runs(out)
+    console.print(f"{len(runs)} runs in {out / 'runs.jsonl'}; COCO data for cocopp in {out / 'coco'}")
+    written = [plots_bbob(runs, dim_list, out)]
+    console.print("wrote " + ", ".join(str(p) for p in written))
+
+
+def plots_bbob(runs: list[dict], dims: list[int], out: Path) -> Path:
+    """ECDF of (function, instance, target) triples solved against evaluations / d, one panel per d."""
+    import numpy as np
+
+    from weakgrad.optim import bbob_bench
+
+    plt = plots._pyplot()
+    fig, axes = plt.subplots(1, len(dims), figsize=(4.2 * len(dims), 3.6), constrained_layout=True, squeeze=False)
+    grid = np.logspace(0, 5, 200)
+    for ax, d in zip(axes[0], dims, strict=True):
+        for name in dict.fromkeys(r["optimizer"] for r in runs):
+            ax.plot(grid, bbob_bench.ecdf(runs, name, d, grid), label=name)
+        ax.set_xscale("log")
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("evaluations / d")
+        ax.set_title(f"bbob, d={d}: targets 1e2…1e-8", fontsize=9)
+        ax.grid(True, alpha=0.3)
+    axes[0][0].set_ylabel("fraction of (f, instance, target) solved")
+    axes[0][-1].legend(fontsize=8)
+    return _save(fig, out / "ecdf.png")
+
+
 def main() -> None:
     """Entry point: run the app; ``UsageError`` and bad options exit with status 2."""
     sys.exit(app())

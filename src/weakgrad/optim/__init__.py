@@ -1,4 +1,7 @@
-"""Black-box optimisation with search gradients: ask/tell optimisers, ``minimize``, fitness shaping, peers."""
+"""Black-box optimisation with search gradients: ask/tell optimisers, ``minimize``, fitness shaping, peers.
+
+``weakgrad.optim.bbob_bench`` benchmarks them on COCO BBOB (imported on demand: it needs coco-experiment).
+"""
 
 from weakgrad.optim.minimize import minimize
 from weakgrad.optim.peers import PEERS, make_optimizer

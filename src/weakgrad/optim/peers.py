@@ -36,7 +36,8 @@ def _search(estimator_factory):
 class CMAAdapter:
     """pycma's CMA-ES behind the same ask/tell/stop/result interface (torch tensors in and out)."""
 
-    def __init__(self, x0, sigma0, seed: int, max_evaluations: int, target: float | None) -> None:
+    def __init__(self, x0, sigma0, seed: int, max_evaluations: int, target: float | None,
+                 popsize: int | None = None) -> None:
         try:
             import cma
         except ImportError as error:  # pragma: no cover - depends on the environment
@@ -45,6 +46,8 @@ class CMAAdapter:
                    "verb_disp": 0, "tolflatfitness": 10**9}
         if target is not None:
             options["ftarget"] = target
+        if popsize is not None:
+            options["popsize"] = popsize
         x0 = np.asarray(torch.as_tensor(x0, dtype=torch.float64), dtype=float)
         self._es = cma.CMAEvolutionStrategy(x0, float(np.mean(sigma0)), options)
         self._points: list | None = None
