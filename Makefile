@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint demo results benchmarks clean
+.PHONY: install test lint demo results hybrids optimisation benchmarks clean
 
 $(STAMP): pyproject.toml requirements-cpu.txt
 	python3 -m venv $(VENV)
@@ -27,6 +27,12 @@ demo: $(STAMP)
 
 results: $(STAMP)
 	$(PY) benchmarks/results.py
+
+hybrids: $(STAMP)
+	$(PY) benchmarks/hybrids.py
+
+optimisation: $(STAMP)
+	$(PY) benchmarks/optimisation.py
 
 benchmarks: $(STAMP)
 	$(PY) benchmarks/overhead.py

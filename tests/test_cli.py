@@ -55,3 +55,25 @@ def test_bad_input_is_one_line_and_exit_2(args, message, tmp_path):
     result = runner.invoke(app, [*args, "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert message in result.output.replace("\n", " ")
+
+
+@pytest.mark.parametrize("script", ["quickstart.py", "minimize_ellipsoid.py"])
+def test_examples_run(script):
+    import runpy
+    from pathlib import Path
+
+    runpy.run_path(str(Path(__file__).resolve().parents[1] / "examples" / script), run_name="__main__")
+
+
+def test_bench_bbob_tiny_and_resume(tmp_path):
+    pytest.importorskip("cocoex")
+    args = ["bench", "bbob", "--functions", "1", "--dims", "2", "--instances", "1", "--optimizers", "mvd",
+            "--budget-multiplier", "50", "--workers", "1", "--out", str(tmp_path)]
+    assert runner.invoke(app, args).exit_code == 0
+    first = (tmp_path / "runs.jsonl").read_text()
+    assert runner.invoke(app, [*args[:7], "1-2", *args[8:]]).exit_code == 0  # one more instance: resumed
+    lines = (tmp_path / "runs.jsonl").read_text().splitlines()
+    assert lines[0] == first.strip() and len(lines) == 2
+    assert (tmp_path / "coco" / "mvd" / "bbobexp_f1.info").exists() and (tmp_path / "ecdf.png").exists()
+    result = runner.invoke(app, ["bench", "bbob", "--functions", "25", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "BBOB functions are 1..24" in result.output
