@@ -4,6 +4,7 @@ All search-gradient peers use the same update (natural gradient, centred ranks, 
 they differ only in the gradient estimator:
 
 - ``mvd``: stratified coupled MVD of loc and scale.
+- ``mvd-loc``: stratified coupled MVD of the loc only, σ fixed (half the evaluations per step).
 - ``openai-es``: antithetic score function (mirrored pairs; Salimans et al. 2017).
 - ``pgpe``: symmetric (antithetic) sampling with the per-coordinate optimal baseline (Sehnke et al. 2010).
 - ``auto``: the Auto hybrid.
@@ -25,10 +26,10 @@ from weakgrad.optim.search_gradient import SearchGradient
 __all__ = ["PEERS", "CMAAdapter", "make_optimizer"]
 
 
-def _search(estimator_factory):
+def _search(estimator_factory, **fixed):
     def build(x0, sigma0, seed: int, max_evaluations: int, target: float | None, **options):
         return SearchGradient(x0, sigma0, estimator_factory(), seed=seed, max_evaluations=max_evaluations,
-                              target=target, **options)
+                              target=target, **fixed, **options)
 
     return build
 
@@ -74,6 +75,7 @@ class CMAAdapter:
 
 PEERS = {
     "mvd": _search(lambda: MeasureValued(stratified=True)),
+    "mvd-loc": _search(lambda: MeasureValued(stratified=True, parameters=["loc"]), learn_sigma=False),
     "openai-es": _search(lambda: ScoreFunction(antithetic=True)),
     "pgpe": _search(lambda: ScoreFunction(baseline="optimal", antithetic=True)),
     "auto": _search(lambda: Auto()),
