@@ -128,6 +128,8 @@ class LQR:
         out = x.clone()
         for t in range(int(times.max()) + 1):
             out = torch.where((times == t).unsqueeze(1), x, out)
-            a = -x @ k.detach().T + torch.randn((count, m), generator=generator, dtype=torch.float64) @ chol_e.T
-            x = x @ self.A.T + a @ self.B.T + torch.randn((count, n), generator=generator, dtype=torch.float64) @ chol_w.T
+            action_noise = torch.randn((count, m), generator=generator, dtype=torch.float64) @ chol_e.T
+            state_noise = torch.randn((count, n), generator=generator, dtype=torch.float64) @ chol_w.T
+            a = -x @ k.detach().T + action_noise
+            x = x @ self.A.T + a @ self.B.T + state_noise
         return out
