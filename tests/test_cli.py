@@ -77,3 +77,20 @@ def test_bench_bbob_tiny_and_resume(tmp_path):
     assert (tmp_path / "coco" / "mvd" / "bbobexp_f1.info").exists() and (tmp_path / "ecdf.png").exists()
     result = runner.invoke(app, ["bench", "bbob", "--functions", "25", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "BBOB functions are 1..24" in result.output
+
+
+def test_rl_commands(tmp_path):
+    pytest.importorskip("gymnasium")
+    result = runner.invoke(app, ["rl", "lqr", "--sizes", "2x1", "--budgets", "1,2", "--seeds", "2", "--steps", "3",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "lqr_accuracy.csv").exists() and (tmp_path / "lqr_learning.png").exists()
+    result = runner.invoke(app, ["rl", "episodic", "--optimizers", "mvd", "--budget", "40", "--seeds", "0",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "episodic.csv").exists() and (tmp_path / "episodic_curves.png").exists()
+    for args, message in ((["rl", "episodic", "--env", "Nope-v0"], "unknown environment 'Nope-v0'"),
+                          (["rl", "episodic", "--optimizers", "sgd"], "unknown optimizer(s) ['sgd']"),
+                          (["rl", "lqr", "--sizes", "4by4"], "--sizes must look like 2x1,4x4")):
+        result = runner.invoke(app, [*args, "--out", str(tmp_path)])
+        assert result.exit_code == 2 and message in result.output.replace("\n", " "), result.output

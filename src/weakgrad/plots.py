@@ -128,3 +128,74 @@ def founding_figure(problem, runs, title: str = ""):
         inset.axvline(0, color="0.8", lw=0.5)
         inset.set_title(f"{label}: {len(v)} per-sample estimates (÷‖g‖); true g in green", fontsize=9)
     return fig
+
+
+def episodic_curves(records: Sequence[Mapping], title: str = ""):
+    """Evaluation return against training episodes: median over seeds per optimiser, 25–75% band."""
+    import numpy as np
+
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.2), constrained_layout=True)
+    by: dict[str, list] = {}
+    for r in records:
+        by.setdefault(str(r["optimizer"]) + ("" if r.get("crn", True) else " (no CRN)"), []).append(r["curve"])
+    for label, curves in by.items():
+        horizon = max(c[-1][0] for c in curves if c)
+        grid = np.linspace(0, horizon, 100)
+        # a solved run keeps its last score after it stops
+        values = np.array([np.interp(grid, [p[0] for p in c], [p[1] for p in c]) for c in curves if c])
+        (line,) = ax.plot(grid, np.median(values, 0), label=f"{label} ({len(values)} seeds)")
+        ax.fill_between(grid, np.percentile(values, 25, 0), np.percentile(values, 75, 0), color=line.get_color(),
+                        alpha=0.2, lw=0)
+    ax.set_xlabel("training episodes")
+    ax.set_ylabel("evaluation return (10 episodes)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def lqr_accuracy(records: Sequence[Mapping], metric: str = "cosine"):
+    """``metric`` (cosine or rel_norm_error) against critic evaluations per state, one panel per LQR size."""
+    import numpy as np
+
+    plt = _pyplot()
+    sizes = sorted({(r["states"], r["actions"]) for r in records})
+    fig, axes = plt.subplots(1, len(sizes), figsize=(3.6 * len(sizes), 3.4), constrained_layout=True, squeeze=False)
+    for ax, size in zip(axes[0], sizes, strict=True):
+        rows = [r for r in records if (r["states"], r["actions"]) == size]
+        for name in dict.fromkeys(r["estimator"] for r in rows):
+            budgets = sorted({r["critic_per_state"] for r in rows if r["estimator"] == name})
+            values = [[r[metric] for r in rows if r["estimator"] == name and r["critic_per_state"] == b]
+                      for b in budgets]
+            mean = [float(np.mean(v)) for v in values]
+            se = [float(np.std(v, ddof=1) / np.sqrt(len(v))) for v in values]
+            ax.errorbar(budgets, mean, yerr=se, marker="o", ms=3, capsize=2, label=name)
+        ax.set_xscale("log", base=2)
+        if metric == "rel_norm_error":
+            ax.set_yscale("log")
+        ax.set_title(f"LQR {size[0]} states, {size[1]} actions", fontsize=9)
+        ax.set_xlabel("critic evaluations per state")
+        ax.grid(True, alpha=0.3)
+    axes[0][0].set_ylabel(metric.replace("_", " "))
+    axes[0][-1].legend(fontsize=7)
+    return fig
+
+
+def lqr_learning_curves(records: Sequence[Mapping], title: str = ""):
+    """J(K) along gradient descent, median over seeds per estimator."""
+    import numpy as np
+
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.2), constrained_layout=True)
+    for name in dict.fromkeys(r["estimator"] for r in records):
+        costs = np.array([r["costs"] for r in records if r["estimator"] == name])
+        ax.plot(np.median(costs, 0), label=name, lw=2.5 if name == "exact" else 1.3,
+                color="black" if name == "exact" else None)
+    ax.set_yscale("log")
+    ax.set_xlabel("gradient step")
+    ax.set_ylabel("J(K)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig

@@ -9,9 +9,23 @@
 
 from weakgrad.rl.action_space import action_gradient, critic_evaluations_per_state
 from weakgrad.rl.episodic import EpisodicReturn, make_env
+from weakgrad.rl.experiments import ACTION_ESTIMATORS, episodic_study, lqr_accuracy, lqr_learning
 from weakgrad.rl.lqr import LQR
 from weakgrad.rl.policies import LinearPolicy, MLPPolicy
 from weakgrad.rl.training import TrainingRun, train_episodic
 
-__all__ = ["LQR", "EpisodicReturn", "LinearPolicy", "MLPPolicy", "TrainingRun", "action_gradient",
-           "critic_evaluations_per_state", "make_env", "train_episodic"]
+__all__ = [
+           "ACTION_ESTIMATORS",
+           "LQR",
+           "EpisodicReturn",
+           "LinearPolicy",
+           "MLPPolicy",
+           "TrainingRun",
+           "action_gradient",
+           "critic_evaluations_per_state",
+           "episodic_study",
+           "lqr_accuracy",
+           "lqr_learning",
+           "make_env",
+           "train_episodic",
+]
