@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint demo results hybrids optimisation benchmarks clean
+.PHONY: install test lint demo results hybrids optimisation rl benchmarks clean
 
 $(STAMP): pyproject.toml requirements-cpu.txt
 	python3 -m venv $(VENV)
@@ -33,6 +33,9 @@ hybrids: $(STAMP)
 
 optimisation: $(STAMP)
 	$(PY) benchmarks/optimisation.py
+
+rl: $(STAMP)
+	$(PY) benchmarks/rl.py
 
 benchmarks: $(STAMP)
 	$(PY) benchmarks/overhead.py

@@ -135,3 +135,13 @@ def test_stratification_cuts_the_variance_on_linear_f():
     plain = spread(wg.MeasureValued(parameters=["loc"]))
     stratified = spread(wg.MeasureValued(parameters=["loc"], stratified=True))
     assert bool((stratified < 0.25 * plain).all()), (stratified / plain)
+
+
+def test_chi3_quantile_matches_scipy_including_tails():
+    stats = pytest.importorskip("scipy.stats")
+    from weakgrad.weak.samplers import chi3_icdf
+
+    u = torch.tensor([1e-12, 1e-6, 1e-3, 0.1, 0.5, 0.9, 0.999, 1 - 1e-9, 1 - 1e-13], dtype=torch.float64)
+    u = torch.cat([u, torch.rand(10_000, generator=generator(6), dtype=torch.float64)])
+    expected = torch.as_tensor(stats.chi.ppf(u.numpy(), 3))
+    assert torch.allclose(chi3_icdf(u), expected, rtol=1e-8, atol=0)

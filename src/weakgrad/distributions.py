@@ -113,7 +113,7 @@ def rebuild(dist: Distribution, params: Mapping[str, torch.Tensor]) -> Distribut
         if isinstance(value, torch.Tensor):
             value = value.expand(lead[: len(lead) - value.dim()] + value.shape)
         kwargs[name] = value
-    return type(dist)(**kwargs, validate_args=dist._validate_args)
+    return type(dist)(**kwargs, validate_args=False)  # copies of parameters the caller's distribution validated
 
 
 def expanded_leaves(dist: Distribution, num_samples: int) -> tuple[dict[str, torch.Tensor], Distribution]:

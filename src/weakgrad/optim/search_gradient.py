@@ -210,7 +210,7 @@ class SearchGradient(_AskTell):
                          max_evaluations, target, patience)
 
     def distribution(self) -> Normal:
-        return Normal(self.loc.detach(), self.log_sigma.detach().exp())
+        return Normal(self.loc.detach(), self.log_sigma.detach().exp(), validate_args=False)  # finite by construction
 
     def parameters(self) -> list:
         groups = [{"params": [self.loc]}]
@@ -259,7 +259,7 @@ class BernoulliSearch(_AskTell):
                          optimizer, lr, fitness_shaping, seed, max_evaluations, target, patience)
 
     def distribution(self) -> Bernoulli:
-        return Bernoulli(logits=self.logits.detach())
+        return Bernoulli(logits=self.logits.detach(), validate_args=False)
 
     def parameters(self) -> list:
         return [self.logits]

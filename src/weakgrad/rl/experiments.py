@@ -24,13 +24,13 @@ ACTION_ESTIMATORS: dict[str, tuple[Callable[[], Estimator], Callable[[int], int]
 
 def episodic_study(env_id: str, optimizers: Sequence[str], budget: int, seeds: Sequence[int],
                    target: float | None, common_random_numbers: bool = True, sigma0: float = 0.5,
-                   on_run: Callable[[], None] | None = None) -> list[dict]:
+                   on_run: Callable[[], None] | None = None, eval_episodes: int = 10) -> list[dict]:
     """One record per (optimizer, seed): episodes to solve (or None), final and best evaluation return, curve."""
     records = []
     for name in optimizers:
         for seed in seeds:
             run = train_episodic(env_id, name, budget, seed=seed, target=target, sigma0=sigma0,
-                                 common_random_numbers=common_random_numbers)
+                                 common_random_numbers=common_random_numbers, eval_episodes=eval_episodes)
             returns = [r for _, r in run.curve]
             records.append({"env": env_id, "optimizer": name, "seed": seed, "crn": common_random_numbers,
                             "solved_at": run.solved_at, "final_return": returns[-1] if returns else None,
