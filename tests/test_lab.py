@@ -85,3 +85,8 @@ def test_bbob_matches_cocoex():
         wg.problems.bbob(25, 2)
     with pytest.raises(ValueError, match="needs a dimension"):
         wg.problems.get("bbob_f1")
+
+
+def test_bbob_dimension_limit():
+    with pytest.raises(ValueError, match=r"BBOB dimension must be an int in 1..40"):
+        wg.problems.bbob(15, 100)

@@ -105,6 +105,10 @@ def run_sweep(optimizers: Sequence[str], functions: Sequence[int], dims: Sequenc
     bad = [f for f in functions if f not in range(1, 25)]
     if bad:
         raise ValueError(f"BBOB functions are 1..24; got {bad}")
+    from weakgrad.problems.bbob import MAX_DIMENSION
+
+    if any(not 1 <= d <= MAX_DIMENSION for d in dims):
+        raise ValueError(f"BBOB dimensions must lie in 1..{MAX_DIMENSION}; got {list(dims)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     done = {r["key"] for r in read_runs(out)}

@@ -14,6 +14,9 @@ from weakgrad.problems.base import Problem
 __all__ = ["BBOB_FUNCTIONS", "bbob"]
 
 BBOB_FUNCTIONS = range(1, 25)
+#: cocoex's C code crashes (segfault) above about 50 dimensions for the rotated functions (f10, f15, f24 at
+#: d = 60); 40 is bbob's largest standard dimension
+MAX_DIMENSION = 40
 
 
 def _cocoex():
@@ -29,8 +32,9 @@ def bbob(function: int, dim: int, instance: int = 1) -> Problem:
     # cocoex aborts the whole process on an unknown function, so check first
     if function not in BBOB_FUNCTIONS:
         raise ValueError(f"BBOB function must be an integer in 1..24, got {function!r}")
-    if not isinstance(dim, int) or dim < 1:
-        raise ValueError(f"dimension must be a positive int, got {dim!r}")
+    if isinstance(dim, bool) or not isinstance(dim, int) or not 1 <= dim <= MAX_DIMENSION:
+        raise ValueError(f"BBOB dimension must be an int in 1..{MAX_DIMENSION} (cocoex crashes on larger rotated "
+                         f"functions), got {dim!r}")
     if not isinstance(instance, int) or instance < 1:
         raise ValueError(f"BBOB instance must be a positive int, got {instance!r}")
     bare = _cocoex().BareProblem("bbob", function, dim, instance)
