@@ -53,7 +53,7 @@ def run(dims: tuple[int, ...], repeats: int, generator: torch.Generator) -> list
                     problem = wg.problems.get(name, d)
                     budgets = [2 * d, 4 * d, 16 * d, 64 * d]
                     for r in lab.compare(problem, loc, scale, _estimators(d), budgets, repeats, generator,
-                                          skip_unfit=True):
+                                          skip_unfit=True, warmup=5):
                         r["problem"] = name
                         records.append(r)
                     progress.advance(task)
@@ -71,7 +71,9 @@ def report(records: list[dict], args: argparse.Namespace) -> str:
         f"Regenerate with `python benchmarks/hybrids.py{' --quick' if args.quick else ''} --seed {args.seed}`. "
         f"Relative MSE of the loc gradient over {args.repeats} independent estimates per cell, every estimator at "
         "the same evaluation budget. `auto` keeps its running statistics across the repetitions of a cell (as it "
-        "would across the steps of an optimiser); its first calls explore. `convex` is `ConvexCombined` with "
+        "would across the steps of an optimiser): every estimator first makes 5 unscored warm-up calls per cell "
+        "(`lab.compare(warmup=5)`), after which `auto` still explores on one call in 20. `convex` is "
+        "`ConvexCombined` with "
         "top_k = max(1, d/4) and 2 MVD samples. An estimator that cannot make one estimate within a budget "
         "(`convex` and `auto` at 2d in low dimension) counts as infinitely bad there. BBOB functions are run at "
         "d = 2 and 10 only: cocoex's C code crashes on the rotated bbob functions above about 50 dimensions. "

@@ -25,7 +25,7 @@ PROBLEMS = [wg.problems.rosenbrock, wg.problems.rastrigin, wg.problems.ellipsoid
 
 def _hybrids():
     return {
-        "auto": (wg.Auto(parameters=["loc"]), 48),
+        "auto": (wg.Auto(parameters=["loc"], explore_every=3), 48),
         "convex": (wg.ConvexCombined(top_k=2, mvd_samples=2, parameters=["loc"]), 16),
         "convex-antithetic": (wg.ConvexCombined(top_k=2, score_function=wg.ScoreFunction(
             "leave_one_out", antithetic=True), parameters=["loc"]), 16),
@@ -78,15 +78,17 @@ def test_same_seed_same_result(label):
 
 
 def test_auto_learns_to_spend_on_mvd_where_it_pays():
-    """On Rastrigin at σ = 0.1 (MVD far less noisy per evaluation than RLOO) Auto moves budget to MVD."""
+    """On Rastrigin at σ = 0.1 (stratified MVD far less noisy per evaluation than the score functions), Auto's
+    leader becomes MVD and its exploit calls spend the whole budget there."""
     auto = wg.Auto(parameters=["loc"])
     dist = Normal(LOC, torch.full((D,), 0.1, dtype=torch.float64))
     gen = generator(3)
-    query = None
-    for _ in range(20):
+    for _ in range(10):
         query = auto.ask(dist, 96, gen)
         auto.tell(query, wg.evaluate(wg.problems.rastrigin, query))
-    assert query.state.plan.coords.numel() > 0 and query.state.plan.mvd_samples >= 2
+    assert auto.leader(dist) == "mvd"
+    parts = auto.ask(dist, 96, gen).state[0]
+    assert [p.name for p in parts] == ["mvd"] and len(parts[0].halves) == 1
 
 
 def test_orthogonal_directions_are_orthogonal_and_gaussian_in_norm():

@@ -39,7 +39,7 @@ from weakgrad.estimators.measure_valued import (
 )
 from weakgrad.estimators.score_function import ScoreFunction
 
-__all__ = ["Auto", "ConvexCombined", "CoordinateStatistics"]
+__all__ = ["ConvexCombined", "CoordinateStatistics"]
 
 
 class CoordinateStatistics:
@@ -225,72 +225,3 @@ class ConvexCombined(_Hybrid):
         else:
             coords = torch.rand(d, generator=generator).argsort()[: self.top_k]
         return _Plan(num_samples, self.mvd_samples, coords.sort().values)
-
-
-class Auto(_Hybrid):
-    """Splits a budget of evaluations between SF samples and MVD coordinates to minimise the predicted MSE.
-
-    ``num_samples`` is the **evaluation budget** of the call (Auto spends at most that many). From the
-    moving-average variances s_i (SF, per sample) and v_i (MVD, per sample) it picks the coordinates S
-    (ranked by s_i / v_i), the MVD samples m and the SF samples n = budget − 2·m·|S|·#parameters minimising
-
-        Σ_{i ∉ S} s_i / n + Σ_{i ∈ S} 1 / (n / s_i + m / v_i)      (n = 0 allowed when S is everything),
-
-    and mixes by inverse variance. The first call explores: half the budget on MVD for random coordinates.
-    All choices come from earlier calls, so every estimate is unbiased.
-    """
-
-    def __init__(self, score_function: ScoreFunction | None = None, coupled: bool = True,
-                 parameters: Sequence[str] | None = None, decay: float = 0.8, stratified: bool | None = None) -> None:
-        super().__init__(score_function, coupled, parameters, decay, stratified)
-        self.name = "auto"
-
-    def evaluations(self, dist: Distribution, num_samples: int) -> int:
-        return num_samples
-
-    def samples_for_budget(self, dist: Distribution, budget: int) -> int:
-        return budget if budget >= self._least() else 0
-
-    def _least(self) -> int:
-        return next(n for n in range(1, 9) if self.score_function.valid_num_samples(n))
-
-    def valid_num_samples(self, num_samples: int) -> bool:
-        return num_samples >= self._least()
-
-    def _sf_samples(self, budget: int) -> int:
-        n = budget
-        while n > 0 and not self.score_function.valid_num_samples(n):
-            n -= 1
-        return n
-
-    def _plan(self, dist, num_samples, generator, d, per_coordinate) -> _Plan:
-        names = self._names(dist)
-        cost = 2 * per_coordinate  # evaluations per coordinate and MVD sample
-        if not self.statistics.ready(names):
-            k = min(d, (num_samples // 2) // (2 * cost))
-            n = self._sf_samples(num_samples - 2 * cost * k)
-            if k == 0 or n == 0:
-                return _Plan(self._sf_samples(num_samples), 0, torch.zeros(0, dtype=torch.long))
-            coords = torch.rand(d, generator=generator).argsort()[:k]
-            return _Plan(n, 2, coords.sort().values)
-        s = sum(self.statistics.sf[name] for name in names).double()
-        v = sum(self.statistics.filled_mvd(name) for name in names).double()
-        order = (s / v).argsort(descending=True)
-        best = (float(s.sum()) / max(1, self._sf_samples(num_samples)), self._sf_samples(num_samples), 0, 0)
-        ks = sorted({*(2**j for j in range(int(math.log2(d)) + 1)), d})
-        for k in ks:
-            chosen = order[:k]
-            rest_s = float(s.sum() - s[chosen].sum())
-            for m in (2, 4, 8, 16, 32, 64, 128, 256):
-                left = num_samples - cost * m * k
-                if left < 0:
-                    break
-                n = self._sf_samples(left) if k < d or left >= self._least() else 0
-                if n == 0 and k < d:
-                    continue
-                sf_part = rest_s / n if n else 0.0
-                mixed = float((1.0 / (n / s[chosen] + m / v[chosen])).sum())
-                if sf_part + mixed < best[0]:
-                    best = (sf_part + mixed, n, m, k)
-        _, n, m, k = best
-        return _Plan(n, m, order[:k].sort().values)

@@ -83,7 +83,7 @@ def true_gradient(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, para
 def compare(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, estimators: Mapping[str, Estimator],
             budgets: Sequence[int], repeats: int, generator: torch.Generator, params: Sequence[str] = ("loc",),
             truth: Truth | None = None, on_step: Callable[[], None] | None = None,
-            skip_unfit: bool = False) -> list[dict]:
+            skip_unfit: bool = False, warmup: int = 0) -> list[dict]:
     """Run ``repeats`` estimates per (estimator, budget); one tidy record per pair.
 
     Args:
@@ -98,6 +98,9 @@ def compare(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, estimators
         on_step: called after each (estimator, budget) pair, for progress bars.
         skip_unfit: leave out (estimator, budget) pairs where the budget is too small for one estimate,
             instead of raising.
+        warmup: calls per (estimator, budget) run first and not scored, for estimators that learn from their
+            earlier calls (``Auto``, ``ConvexCombined``, ``MovingAverage`` baselines) — as they would be mid-run in
+            an optimiser. Stateless estimators are unaffected (beyond the random numbers consumed).
 
     Raises:
         ValueError: a budget too small for one estimate of some estimator (the message names the minimum).
@@ -120,6 +123,8 @@ def compare(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, estimators
                 if on_step is not None:
                     on_step()
                 continue
+            for _ in range(warmup):
+                grad(problem, dist, est, num_samples=n, generator=generator)
             estimates, spent = [], 0
             for _ in range(repeats):
                 g = grad(problem, dist, est, num_samples=n, generator=generator)
@@ -129,7 +134,7 @@ def compare(problem: Problem, loc: torch.Tensor, scale: torch.Tensor, estimators
             records.append({
                 "problem": problem.name, "dim": loc.numel(), "sigma": float(scale.mean()),
                 "params": "+".join(params), "estimator": label, "budget": budget, "num_samples": n,
-                "evaluations": spent, "repeats": repeats,
+                "evaluations": spent, "repeats": repeats, "warmup": warmup,
                 **error_metrics(stacked, truth.gradient),
                 "truth_exact": truth.exact, "truth_norm": float(truth.gradient.norm()),
                 "coordinate_variance": stacked.double().var(0).tolist(),
