@@ -69,10 +69,14 @@ def _peak_child(d: int, max_batch: int) -> None:
     print(json.dumps({"peak_extra_mb": max(0.0, _status_mb("VmHWM") - before)}))
 
 
-def _peak(d: int, max_batch: int) -> float:
-    out = subprocess.run([sys.executable, __file__, "--peak-child", str(d), str(max_batch)], check=True,
-                         capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])["peak_extra_mb"]
+def _peak(d: int, max_batch: int, runs: int = 3) -> float:
+    """Median over ``runs`` fresh processes (a single reading is occasionally far off on a shared machine)."""
+    readings = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, __file__, "--peak-child", str(d), str(max_batch)], check=True,
+                             capture_output=True, text=True).stdout
+        readings.append(json.loads(out.strip().splitlines()[-1])["peak_extra_mb"])
+    return statistics.median(readings)
 
 
 def main() -> None:
@@ -120,7 +124,7 @@ def main() -> None:
               for n, d, p, r, tg, tf, o in rows]
     lines += [
         "",
-        "## Peak extra memory of one call (sphere, fresh process)",
+        "## Peak extra memory of one call (sphere, fresh process, median of 3)",
         "",
         "The MVD query holds O(d) numbers per sample and builds points a chunk at a time, so peak memory is "
         "bounded by a few chunks of `max_batch` points (the chunk itself, f's temporaries), not by the "
