@@ -131,8 +131,23 @@ def report(runs: list[dict], args, timings: list[tuple], bits: list[tuple]) -> s
                 ours = table.get((o, f, d), {}).get(1e-8, (math.inf, 0, 0))[0]
                 if not math.isinf(cma):
                     sep.append(f"{o} f{f} d={d}: {ours / cma:.2f}×")
+    ahead = {o: [0, 0] for o in ("mvd", "auto")}
+    for d in dims:
+        for f in functions:
+            peers = [table.get((p, f, d), {}).get(1e-2, (math.inf, 0, 0))[0] for p in ("openai-es", "pgpe")]
+            for o in ahead:
+                ours = table.get((o, f, d), {}).get(1e-2, (math.inf, 0, 0))[0]
+                if not (math.isinf(ours) and all(math.isinf(p) for p in peers)):
+                    ahead[o][1] += 1
+                    ahead[o][0] += ours < min(peers)
     lines += ["On the separable smooth functions (f1, f2, f5), ERT to 1e-8 relative to CMA-ES: " + "; ".join(sep)
               + ".", "",
+              "The aims were: ahead of OpenAI-ES and PGPE everywhere, and within 2× of CMA-ES on the separable and "
+              "smooth unimodal functions. Measured (target 1e-2, over the (function, d) pairs where any of the three "
+              "reached it): " + "; ".join(f"`{o}` is ahead of both in {a} of {n}" for o, (a, n) in ahead.items())
+              + ". Where the ratios above exceed 2, the aim is missed; on the non-separable functions (f8–f14) only "
+              "CMA-ES, which learns a full covariance, gets anywhere near 1e-8 within this budget — a diagonal "
+              "search distribution cannot follow a rotated valley whatever its gradient estimator.", "",
               "## The optimisers' own overhead (ask + tell, f excluded)", "",
               "Median seconds per evaluation over 160 steps after 40 of warm-up, one thread, sphere, measured in the "
               "same process (`overhead()` in this script). Population 20 (MVD: one sample of loc and scale, 4·d "
