@@ -19,7 +19,8 @@ from pathlib import Path
 import torch
 
 import weakgrad as wg
-from weakgrad.cli import _ranges, plots_bbob
+from weakgrad import plots
+from weakgrad.cli.common import parse_ranges
 from weakgrad.optim import bbob_bench, make_optimizer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,10 +174,10 @@ def main() -> None:
     args = parser.parse_args()
     data = args.out / "data" / "bbob"
     dims = [int(d) for d in args.dims.split(",")]
-    bbob_bench.run_sweep(OPTIMIZERS, _ranges(args.functions, "functions"), dims, _ranges(args.instances, "instances"),
-                         args.budget_multiplier, data, args.seed, args.workers)
+    functions, instances = parse_ranges(args.functions, "functions"), parse_ranges(args.instances, "instances")
+    bbob_bench.run_sweep(OPTIMIZERS, functions, dims, instances, args.budget_multiplier, data, args.seed, args.workers)
     runs = bbob_bench.read_runs(data)
-    plots_bbob(runs, dims, data)
+    plots.bbob_ecdf(runs, dims).savefig(data / "ecdf.png", dpi=130)
     timings = overhead()
     bits = bitstrings()
     (args.out / "optimisation.md").write_text(report(runs, args, timings, bits))

@@ -199,3 +199,25 @@ def lqr_learning_curves(records: Sequence[Mapping], title: str = ""):
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     return fig
+
+
+def bbob_ecdf(runs: Sequence[Mapping], dims: Sequence[int]):
+    """ECDF of (function, instance, target) triples solved against evaluations / d, one panel per d."""
+    import numpy as np
+
+    from weakgrad.optim import bbob_bench
+
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(dims), figsize=(4.2 * len(dims), 3.6), constrained_layout=True, squeeze=False)
+    grid = np.logspace(0, 5, 200)
+    for ax, d in zip(axes[0], dims, strict=True):
+        for name in dict.fromkeys(r["optimizer"] for r in runs):
+            ax.plot(grid, bbob_bench.ecdf(runs, name, d, grid), label=name)
+        ax.set_xscale("log")
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("evaluations / d")
+        ax.set_title(f"bbob, d={d}: targets 1e2…1e-8", fontsize=9)
+        ax.grid(True, alpha=0.3)
+    axes[0][0].set_ylabel("fraction of (f, instance, target) solved")
+    axes[0][-1].legend(fontsize=8)
+    return fig
