@@ -5,7 +5,7 @@
 The public surface is exactly what this module imports.
 """
 
-from weakgrad import optim, problems, weak
+from weakgrad import lab, optim, problems, rl, weak
 from weakgrad.api import grad, surrogate
 from weakgrad.estimators import (
     Auto,
@@ -38,10 +38,12 @@ __all__ = [
     "ScoreFunction",
     "evaluate",
     "grad",
+    "lab",
     "numpy_objective",
     "optim",
     "problems",
     "register_weak_derivative",
+    "rl",
     "supported_pairs",
     "surrogate",
     "weak",
