@@ -97,21 +97,58 @@ class _State:
     sf_weight: dict[str, torch.Tensor]  # name -> (d,) weight of the SF estimate on each coordinate
 
 
-class _Hybrid(Estimator):
-    """Shared ask/tell of the hybrids; subclasses decide the plan (n, m, S) from the statistics."""
+class ConvexCombined(Estimator):
+    """SF on every coordinate plus MVD on the ``top_k`` coordinates where SF was noisiest, mixed by inverse variance.
 
-    def __init__(self, score_function: ScoreFunction | None, coupled: bool, parameters: Sequence[str] | None,
-                 decay: float, stratified: bool | None = None) -> None:
+    Args:
+        top_k: coordinates that get MVD each call (chosen from earlier calls' SF variances; at random
+            on the first call).
+        mvd_samples: MVD samples per call (≥ 2, so its variance can be tracked).
+        score_function: the SF part (default: leave-one-out baseline).
+        coupled: coupled MVD draws.
+        parameters: parameters to differentiate (default: all of the family's).
+        decay: of the moving averages of the variances.
+        stratified: stratified MVD draws (default: for the Normal), run as two independently stratified
+            halves so the variance of the MVD part can still be estimated.
+
+    ``num_samples`` is the number of SF samples; cost = num_samples + 2 · mvd_samples · top_k · #parameters.
+    The per-sample rows of the result are rescaled so their mean is the estimate; SF rows and MVD rows are
+    not identically distributed, so their spread is not the estimate's variance.
+    """
+
+    def __init__(self, top_k: int = 1, mvd_samples: int = 2, score_function: ScoreFunction | None = None,
+                 coupled: bool = True, parameters: Sequence[str] | None = None, decay: float = 0.8,
+                 stratified: bool | None = None) -> None:
+        if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+            raise ValueError(f"top_k must be a positive int, got {top_k!r}")
+        if isinstance(mvd_samples, bool) or not isinstance(mvd_samples, int) or mvd_samples < 2:
+            raise ValueError(f"mvd_samples must be an int ≥ 2, got {mvd_samples!r}")
         self.score_function = score_function or ScoreFunction(baseline="leave_one_out")
         if not isinstance(self.score_function, ScoreFunction):
             raise TypeError(f"score_function must be a weakgrad.ScoreFunction, got {self.score_function!r}")
-        self.coupled = coupled
+        self.coupled, self.stratified = coupled, stratified
         self.parameters = None if parameters is None else tuple(parameters)
         self.statistics = CoordinateStatistics(decay)
-        self.stratified = stratified
+        self.top_k, self.mvd_samples = top_k, mvd_samples
+        self.name = f"convex-k{top_k}-m{mvd_samples}"
 
-    def _plan(self, dist: Distribution, num_samples: int, generator: torch.Generator, d: int,
-              per_coordinate: int) -> _Plan: ...
+    def evaluations(self, dist: Distribution, num_samples: int) -> int:
+        names = self._names(dist)
+        return num_samples + 2 * self.mvd_samples * self.top_k * len(names)
+
+    def valid_num_samples(self, num_samples: int) -> bool:
+        return self.score_function.valid_num_samples(num_samples)
+
+    def _plan(self, dist, num_samples, generator, d, per_coordinate) -> _Plan:
+        if self.top_k > d:
+            raise ValueError(f"top_k={self.top_k} exceeds the dimension d={d}")
+        names = self._names(dist)
+        if self.statistics.ready(names):
+            noise = sum(self.statistics.sf[name] for name in names)
+            coords = noise.argsort(descending=True)[: self.top_k]
+        else:
+            coords = torch.rand(d, generator=generator).argsort()[: self.top_k]
+        return _Plan(num_samples, self.mvd_samples, coords.sort().values)
 
     def _names(self, dist: Distribution) -> list[str]:
         base = unwrap(dist)
@@ -176,52 +213,3 @@ class _Hybrid(Estimator):
                     self.statistics.update_mvd(name, mvd_rows.reshape(m, -1).double().var(0), plan.coords)
             per_sample[name] = torch.cat([r.to(rows[0].dtype) for r in rows])
         return Gradient.from_per_sample(per_sample, query.num_points, values)
-
-
-class ConvexCombined(_Hybrid):
-    """SF on every coordinate plus MVD on the ``top_k`` coordinates where SF was noisiest, mixed by inverse variance.
-
-    Args:
-        top_k: coordinates that get MVD each call (chosen from earlier calls' SF variances; at random
-            on the first call).
-        mvd_samples: MVD samples per call (≥ 2, so its variance can be tracked).
-        score_function: the SF part (default: leave-one-out baseline).
-        coupled: coupled MVD draws.
-        parameters: parameters to differentiate (default: all of the family's).
-        decay: of the moving averages of the variances.
-        stratified: stratified MVD draws (default: for the Normal), run as two independently stratified
-            halves so the variance of the MVD part can still be estimated.
-
-    ``num_samples`` is the number of SF samples; cost = num_samples + 2 · mvd_samples · top_k · #parameters.
-    The per-sample rows of the result are rescaled so their mean is the estimate; SF rows and MVD rows are
-    not identically distributed, so their spread is not the estimate's variance.
-    """
-
-    def __init__(self, top_k: int = 1, mvd_samples: int = 2, score_function: ScoreFunction | None = None,
-                 coupled: bool = True, parameters: Sequence[str] | None = None, decay: float = 0.8,
-                 stratified: bool | None = None) -> None:
-        if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
-            raise ValueError(f"top_k must be a positive int, got {top_k!r}")
-        if isinstance(mvd_samples, bool) or not isinstance(mvd_samples, int) or mvd_samples < 2:
-            raise ValueError(f"mvd_samples must be an int ≥ 2, got {mvd_samples!r}")
-        super().__init__(score_function, coupled, parameters, decay, stratified)
-        self.top_k, self.mvd_samples = top_k, mvd_samples
-        self.name = f"convex-k{top_k}-m{mvd_samples}"
-
-    def evaluations(self, dist: Distribution, num_samples: int) -> int:
-        names = self._names(dist)
-        return num_samples + 2 * self.mvd_samples * self.top_k * len(names)
-
-    def valid_num_samples(self, num_samples: int) -> bool:
-        return self.score_function.valid_num_samples(num_samples)
-
-    def _plan(self, dist, num_samples, generator, d, per_coordinate) -> _Plan:
-        if self.top_k > d:
-            raise ValueError(f"top_k={self.top_k} exceeds the dimension d={d}")
-        names = self._names(dist)
-        if self.statistics.ready(names):
-            noise = sum(self.statistics.sf[name] for name in names)
-            coords = noise.argsort(descending=True)[: self.top_k]
-        else:
-            coords = torch.rand(d, generator=generator).argsort()[: self.top_k]
-        return _Plan(num_samples, self.mvd_samples, coords.sort().values)
