@@ -91,7 +91,7 @@ def test_auto_learns_to_spend_on_mvd_where_it_pays():
     assert [p.name for p in parts] == ["mvd"] and len(parts[0].halves) == 1
 
 
-def test_orthogonal_directions_are_orthogonal_and_gaussian_in_norm():
+def test_orthogonal_directions_are_orthogonal():
     from weakgrad.estimators.score_function import orthogonal_gaussians
 
     eps = orthogonal_gaussians(5, torch.Size([5]), generator(4), torch.float64)
