@@ -43,7 +43,8 @@ def run_one(optimizer: str, function: int, dim: int, instance: int, budget_multi
     import cocoex
 
     torch.set_num_threads(1)
-    suite = cocoex.Suite("bbob", "", "")
+    # the default suite holds instances 1-5 only; ask for exactly this problem
+    suite = cocoex.Suite("bbob", f"instances: {instance}", f"dimensions: {dim} function_indices: {function}")
     problem = suite.get_problem_by_function_dimension_instance(function, dim, instance)
     if observer_folder is not None:
         observer = cocoex.Observer("bbob", f"result_folder: {observer_folder} algorithm_name: {optimizer}")
