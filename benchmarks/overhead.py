@@ -135,10 +135,7 @@ def main() -> None:
     ]
     lines += [f"| {b} | {d} | {p:.1f} | {c:.1f} | {a:.1f} |" for b, d, p, c, a in memory]
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    existing = args.out.read_text() if args.out.exists() else ""
-    marker = "\n<!-- optimiser benchmarks below are written by benchmarks/optimiser_overhead.py -->\n"
-    tail = existing[existing.index(marker):] if marker in existing else ""
-    args.out.write_text("\n".join(lines) + "\n" + tail)
+    args.out.write_text("\n".join(lines) + "\n")
     print(f"wrote {args.out}")
 
 

@@ -116,3 +116,4 @@ def test_cma_peer_runs():
         x = es.ask()
         es.tell(x, wg.problems.sphere(x))
     assert es.best_f <= 1e-8
+    assert es.mean.shape == (3,) and float(es.mean.norm()) < 1e-3

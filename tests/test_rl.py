@@ -97,3 +97,14 @@ def test_policies_and_bad_input():
         system.cost(torch.zeros(2, 1, dtype=torch.float64))
     with pytest.raises(ValueError, match="does not stabilise"):
         system.cost(torch.tensor([[-50.0, -50.0]], dtype=torch.float64))
+
+
+def test_critic_evaluation_counts():
+    from weakgrad.rl import critic_evaluations_per_state
+
+    assert critic_evaluations_per_state(wg.ScoreFunction(), 3, 5) == 5
+    assert critic_evaluations_per_state(wg.Pathwise(), 3, 5) == 5
+    assert critic_evaluations_per_state(wg.MeasureValued(parameters=["loc"]), 3, 5) == 30
+    assert critic_evaluations_per_state(wg.MeasureValued(coordinates=1), 3, 5) == 10
+    with pytest.raises(ValueError, match="no critic-evaluation count"):
+        critic_evaluations_per_state(wg.Auto(), 3, 5)

@@ -64,6 +64,7 @@ class Auto(Estimator):
         self.exploration, self.decay, self.explore_every = exploration, decay, explore_every
         self.variance: dict[str, dict[str, torch.Tensor]] = {}  # component -> parameter -> per-evaluation variance
         self.calls = 0
+        self._built: dict[type, dict[str, Estimator]] = {}  # default components per distribution family
 
     def __repr__(self) -> str:
         return f"Auto(parameters={self.parameters}, exploration={self.exploration})"
@@ -72,6 +73,8 @@ class Auto(Estimator):
         if self._given is not None:
             return self._given
         base = unwrap(dist)
+        if type(base) in self._built:
+            return self._built[type(base)]
         found: dict[str, Estimator] = {"sf-rloo": ScoreFunction(baseline="leave_one_out")}
         if isinstance(base, Normal):
             found["antithetic-orthogonal"] = ScoreFunction(antithetic=True, orthogonal=True)
@@ -80,6 +83,7 @@ class Auto(Estimator):
             found["mvd"] = MeasureValued(parameters=names, stratified=isinstance(base, Normal))
         except (NotImplementedError, ValueError):
             pass
+        self._built[type(base)] = found
         return found
 
     def _least(self, dist: Distribution, estimator: Estimator) -> int:
@@ -152,7 +156,7 @@ class Auto(Estimator):
                 w = w.expand_as(estimates[0]) if w.numel() == 1 else w.reshape(estimates[0].shape)
                 scale = len(parts) * len(part.halves) / len(estimates)  # rows average to Σ_k w_k · mean_k
                 rows += [scale * w * e for e in estimates]
-            per_sample[name] = torch.stack(rows) if len({r.shape for r in rows}) == 1 else torch.cat(rows)
+            per_sample[name] = torch.stack(rows)
         for part in parts:
             if len(part.halves) != 2:
                 continue

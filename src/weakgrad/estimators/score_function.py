@@ -129,7 +129,7 @@ class ScoreFunction(Estimator):
         n = points.shape[0]
         values = values.detach().to(next(iter(parameters(dist).values())).dtype)
         leaves, rebuilt = expanded_leaves(dist, n)
-        log_prob = rebuilt.log_prob(points.reshape((n, *unwrap(dist).batch_shape, *unwrap(dist).event_shape)))
+        log_prob = rebuilt.log_prob(points)  # (n, *batch_shape): Independent only regroups these dimensions
         names = list(leaves)
         scores = dict(zip(names, torch.autograd.grad(log_prob.sum(), [leaves[k] for k in names]), strict=True))
         group_size = 2 if self.antithetic else 1

@@ -68,6 +68,10 @@ class CMAAdapter:
         return int(self._es.countevals)
 
     @property
+    def mean(self) -> torch.Tensor:
+        return torch.as_tensor(np.asarray(self._es.mean), dtype=torch.float64)
+
+    @property
     def best_f(self) -> float:
         best = self._es.result.fbest
         return math.inf if best is None else float(best)

@@ -7,18 +7,18 @@ from collections.abc import Callable, Sequence
 import torch
 
 from weakgrad.estimators import Estimator, MeasureValued, Pathwise, ScoreFunction
-from weakgrad.rl.action_space import action_gradient
+from weakgrad.rl.action_space import action_gradient, critic_evaluations_per_state
 from weakgrad.rl.lqr import LQR
 from weakgrad.rl.training import train_episodic
 
 __all__ = ["ACTION_ESTIMATORS", "episodic_study", "lqr_accuracy", "lqr_learning"]
 
-#: action-space estimators: name -> (factory, critic evaluations per state and sample, given k actions)
-ACTION_ESTIMATORS: dict[str, tuple[Callable[[], Estimator], Callable[[int], int]]] = {
-    "sf-advantage": (lambda: ScoreFunction(), lambda k: 1),
-    "mvd": (lambda: MeasureValued(parameters=["loc"]), lambda k: 2 * k),
-    "mvd-stratified": (lambda: MeasureValued(parameters=["loc"], stratified=True), lambda k: 2 * k),
-    "pathwise": (lambda: Pathwise(), lambda k: 1),
+#: action-space estimators: name -> factory (their cost per state: critic_evaluations_per_state)
+ACTION_ESTIMATORS: dict[str, Callable[[], Estimator]] = {
+    "sf-advantage": lambda: ScoreFunction(),
+    "mvd": lambda: MeasureValued(parameters=["loc"]),
+    "mvd-stratified": lambda: MeasureValued(parameters=["loc"], stratified=True),
+    "pathwise": lambda: Pathwise(),
 }
 
 
@@ -54,8 +54,8 @@ def lqr_accuracy(sizes: Sequence[tuple[int, int]], per_state_budgets: Sequence[i
         exact = system.gradient(gain)
         for multiple in per_state_budgets:
             budget = multiple * 2 * k_actions
-            for name, (factory, cost) in ACTION_ESTIMATORS.items():
-                n = budget // cost(k_actions)
+            for name, factory in ACTION_ESTIMATORS.items():
+                n = budget // critic_evaluations_per_state(factory(), k_actions, 1)
                 for seed in range(seeds):
                     gen = torch.Generator().manual_seed(1000 * seed + budget)
                     estimate = action_gradient(system, gain, factory(), system.sample_states(gain, states, gen), n, gen)
@@ -86,8 +86,9 @@ def lqr_learning(size: tuple[int, int], per_state_budget: int, steps: int, lr: f
     records = []
     runs: dict[str, Callable[[torch.Tensor, torch.Generator], torch.Tensor]] = {
         "exact": lambda gain, gen: system.gradient(gain)}
-    for name, (factory, cost) in ACTION_ESTIMATORS.items():
-        runs[name] = _stepper(system, factory, per_state_budget // cost(k_actions), states)
+    for name, factory in ACTION_ESTIMATORS.items():
+        n = per_state_budget // critic_evaluations_per_state(factory(), k_actions, 1)
+        runs[name] = _stepper(system, factory, n, states)
     for name, step in runs.items():
         for seed in range(seeds if name != "exact" else 1):
             gen = torch.Generator().manual_seed(seed)

@@ -24,8 +24,7 @@ class TrainingRun:
 
 
 def _mean(es) -> np.ndarray:
-    inner = getattr(es, "_es", None)  # pycma keeps its mean in .mean
-    return np.asarray(inner.mean if inner is not None else es.mean.numpy(), dtype=np.float64)
+    return es.mean.detach().numpy().astype(np.float64)
 
 
 def train_episodic(env_id: str, optimizer: str, budget_episodes: int, seed: int = 0, sigma0: float = 0.5,
